@@ -1,0 +1,3 @@
+//! taosAdapter-compatible dev server over an in-memory store.
+pub mod engine;
+pub mod sql;

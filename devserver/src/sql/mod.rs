@@ -1,0 +1,1 @@
+//! SQL lexer and parser (TDengine 3 dialect).

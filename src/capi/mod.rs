@@ -1,0 +1,1 @@
+//! The extern "C" surface of taos.h, one file per area.

@@ -1,0 +1,1 @@
+//! Safe Rust client: connection, result, stmt, stmt2, sml, tmq.

@@ -1,0 +1,1 @@
+//! Sockets, WebSocket, request matching.

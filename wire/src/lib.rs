@@ -1,0 +1,1 @@
+//! Pure wire encode/decode for taosAdapter (see ../shared/protocol).
