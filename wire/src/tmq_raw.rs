@@ -1,0 +1,329 @@
+//! The TMQ raw data payload (`tmq_get_raw` output; ws-stmt-sml-tmq.md §4.8): offsets header,
+//! then blocks, each with its raw block, optional schema and optional table name.
+
+use crate::binary::{read_i32, read_u32};
+use crate::error::TaosError;
+
+fn bad(what: impl std::fmt::Display) -> TaosError {
+    TaosError::invalid_msg(format!("invalid TMQ raw data: {what}"))
+}
+
+/// One column of a block's schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TmqRawColumn {
+    /// Type code.
+    pub ty: u8,
+    /// Column flags.
+    pub flags: i8,
+    /// Declared width.
+    pub bytes: i32,
+    /// Column id.
+    pub col_id: i32,
+    /// Column name.
+    pub name: String,
+}
+
+/// One block of a TMQ data message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmqRawBlock<'a> {
+    /// The raw block (query format, LE column lengths).
+    pub block: &'a [u8],
+    /// Timestamp precision (0 ms, 1 µs, 2 ns).
+    pub precision: u8,
+    /// Schema version.
+    pub sversion: i32,
+    /// Column schema (empty when the payload carries none).
+    pub columns: Vec<TmqRawColumn>,
+    /// Child-table name, when the payload carries names.
+    pub table_name: Option<String>,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn put_zigzag(out: &mut Vec<u8>, v: i32) {
+    put_varint(out, ((v << 1) ^ (v >> 31)) as u32 as u64);
+}
+
+fn put_cstr(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64 + 1);
+    out.extend_from_slice(s.as_bytes());
+    out.push(0);
+}
+
+/// Encodes a data message: the simple offsets header (`01` + `offset` twice), then `blocks`
+/// with schemas; table names are written when every block has one.
+pub fn encode_tmq_raw_data(offset: i64, blocks: &[TmqRawBlock<'_>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + blocks.iter().map(|b| b.block.len() + 64).sum::<usize>());
+    for _ in 0..2 {
+        out.push(1);
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    out.extend_from_slice(
+        &i32::try_from(blocks.len())
+            .unwrap_or(i32::MAX)
+            .to_le_bytes(),
+    );
+    let with_names = !blocks.is_empty() && blocks.iter().all(|b| b.table_name.is_some());
+    out.push(with_names as u8);
+    out.push(1); // with_schema: the official Rust parser assumes it
+    for b in blocks {
+        put_varint(&mut out, 18 + b.block.len() as u64);
+        out.extend_from_slice(&1i64.to_le_bytes());
+        let rows = read_i32(b.block, 8).unwrap_or(0) as i64;
+        out.extend_from_slice(&rows.to_be_bytes());
+        out.push(0); // not compressed
+        out.push(b.precision);
+        out.extend_from_slice(b.block);
+        put_zigzag(&mut out, i32::try_from(b.columns.len()).unwrap_or(i32::MAX));
+        put_zigzag(&mut out, b.sversion);
+        for c in &b.columns {
+            out.push(c.ty);
+            out.push(c.flags as u8);
+            put_zigzag(&mut out, c.bytes);
+            put_zigzag(&mut out, c.col_id);
+            put_cstr(&mut out, &c.name);
+        }
+        if with_names {
+            put_cstr(&mut out, b.table_name.as_deref().unwrap_or(""));
+        }
+    }
+    out
+}
+
+/// A bounds-checked reader over the payload.
+struct Reader<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], TaosError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| bad(format!("truncated at byte {}", self.at)))?;
+        let s = &self.buf[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, TaosError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn varint(&mut self) -> Result<u64, TaosError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= u64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(bad("varint too long"))
+    }
+
+    fn zigzag(&mut self) -> Result<i32, TaosError> {
+        let u = u32::try_from(self.varint()?).map_err(|_| bad("zigzag varint out of range"))?;
+        Ok(((u >> 1) as i32) ^ -((u & 1) as i32))
+    }
+
+    fn cstr(&mut self) -> Result<String, TaosError> {
+        let n = usize::try_from(self.varint()?).map_err(|_| bad("string length"))?;
+        let raw = self.take(n)?;
+        let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
+        Ok(String::from_utf8_lossy(raw).into_owned())
+    }
+
+    fn offset(&mut self) -> Result<(), TaosError> {
+        match self.u8()? {
+            1 => self.take(8).map(|_| ()),
+            2 | 3 => self.take(16).map(|_| ()),
+            t => Err(bad(format!("unknown offset type {t}"))),
+        }
+    }
+}
+
+/// Decodes a data message into its blocks (raw blocks borrowed from `raw`). Bytes after the
+/// last block are ignored.
+pub fn parse_tmq_raw_data(raw: &[u8]) -> Result<Vec<TmqRawBlock<'_>>, TaosError> {
+    let mut r = Reader { buf: raw, at: 0 };
+    let first = *raw.first().ok_or_else(|| bad("empty"))?;
+    if first >= 100 {
+        r.u8()?;
+        let skip = read_u32(raw, 1).ok_or_else(|| bad("truncated header"))? as usize;
+        r.take(4)?;
+        r.take(skip)?;
+    } else {
+        r.offset()?;
+        r.offset()?;
+    }
+    let n = read_i32(raw, r.at).ok_or_else(|| bad("truncated block count"))?;
+    r.take(4)?;
+    let n = usize::try_from(n).map_err(|_| bad("negative block count"))?;
+    let with_names = r.u8()? != 0;
+    let with_schema = r.u8()? != 0;
+    // Every block needs at least 19 bytes: never reserve more than the payload can hold.
+    let mut blocks = Vec::with_capacity(n.min(raw.len() / 19));
+    for _ in 0..n {
+        let len = usize::try_from(r.varint()?).map_err(|_| bad("block length"))?;
+        if len < 18 {
+            return Err(bad(format!("block length {len} < 18")));
+        }
+        let body = r.take(len)?;
+        let precision = body[17];
+        let block = &body[18..];
+        let (mut sversion, mut columns) = (0, Vec::new());
+        if with_schema {
+            let ncols = usize::try_from(r.zigzag()?).map_err(|_| bad("negative column count"))?;
+            sversion = r.zigzag()?;
+            // Each column takes at least 5 bytes of the payload.
+            columns.reserve(ncols.min(raw.len() / 5));
+            for _ in 0..ncols {
+                let ty = r.u8()?;
+                let flags = r.u8()? as i8;
+                let bytes = r.zigzag()?;
+                let col_id = r.zigzag()?;
+                let name = r.cstr()?;
+                columns.push(TmqRawColumn {
+                    ty,
+                    flags,
+                    bytes,
+                    col_id,
+                    name,
+                });
+            }
+        }
+        let table_name = if with_names { Some(r.cstr()?) } else { None };
+        blocks.push(TmqRawBlock {
+            block,
+            precision,
+            sversion,
+            columns,
+            table_name,
+        });
+    }
+    Ok(blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::{BlockBuilder, ColumnSchema, RawBlock};
+    use crate::types::*;
+
+    fn block(rows: i64) -> Vec<u8> {
+        let mut b = BlockBuilder::new(vec![
+            ColumnSchema::new(TSDB_DATA_TYPE_TIMESTAMP, 8),
+            ColumnSchema::from_user_width(TSDB_DATA_TYPE_VARCHAR, 300),
+        ]);
+        for i in 0..rows {
+            b.push_timestamp(0, 1_700_000_000_000 + i);
+            if i % 2 == 0 {
+                b.push_str(1, "v");
+            } else {
+                b.push_null(1);
+            }
+        }
+        b.finish(rows as usize, 0)
+    }
+
+    #[test]
+    fn round_trip() {
+        let (b1, b2) = (block(3), block(200));
+        let cols = vec![
+            TmqRawColumn {
+                ty: 9,
+                flags: 1,
+                bytes: 8,
+                col_id: 1,
+                name: "ts".into(),
+            },
+            TmqRawColumn {
+                ty: 8,
+                flags: 0,
+                bytes: 302,
+                col_id: -2,
+                name: "s".into(),
+            },
+        ];
+        let blocks = vec![
+            TmqRawBlock {
+                block: &b1,
+                precision: 0,
+                sversion: 1,
+                columns: cols.clone(),
+                table_name: Some("d0".into()),
+            },
+            TmqRawBlock {
+                block: &b2,
+                precision: 2,
+                sversion: 1,
+                columns: cols,
+                table_name: Some("d1".into()),
+            },
+        ];
+        let raw = encode_tmq_raw_data(42, &blocks);
+        // header: 01 + i64 twice, block count 2, names, schema
+        assert_eq!(raw[0], 1);
+        assert_eq!(raw[9], 1);
+        assert_eq!(&raw[18..24], [2, 0, 0, 0, 1, 1]);
+        // block 1 length varint (18 + b1.len() < 128: one byte), prefix version 1, rows BE 3
+        assert_eq!(raw[24] as usize, 18 + b1.len());
+        assert_eq!(&raw[25..33], 1i64.to_le_bytes());
+        assert_eq!(&raw[33..41], 3i64.to_be_bytes());
+        let back = parse_tmq_raw_data(&raw).unwrap();
+        assert_eq!(back, blocks);
+        assert_eq!(RawBlock::parse(back[1].block).unwrap().rows(), 200);
+        for cut in 0..raw.len() {
+            assert!(parse_tmq_raw_data(&raw[..cut]).is_err(), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn header_variants_and_no_names() {
+        let b = block(1);
+        let blocks = vec![TmqRawBlock {
+            block: &b,
+            precision: 1,
+            sversion: 3,
+            columns: vec![],
+            table_name: None,
+        }];
+        let raw = encode_tmq_raw_data(7, &blocks);
+        assert_eq!(parse_tmq_raw_data(&raw).unwrap(), blocks);
+        // v >= 100 header: u32 skip + skipped bytes, then the same body.
+        let mut v100 = vec![100u8, 3, 0, 0, 0, 9, 9, 9];
+        v100.extend_from_slice(&raw[18..]);
+        assert_eq!(parse_tmq_raw_data(&v100).unwrap(), blocks);
+        let mut bad_type = raw.clone();
+        bad_type[0] = 7;
+        assert!(parse_tmq_raw_data(&bad_type).is_err());
+    }
+
+    #[test]
+    fn varints() {
+        for v in [0i32, 1, -1, 63, -64, 64, 300, i32::MAX, i32::MIN] {
+            let mut out = Vec::new();
+            put_zigzag(&mut out, v);
+            let mut r = Reader { buf: &out, at: 0 };
+            assert_eq!(r.zigzag().unwrap(), v);
+        }
+        let mut r = Reader {
+            buf: &[0xFF; 11],
+            at: 0,
+        };
+        assert!(r.varint().is_err());
+    }
+}
