@@ -1,1 +1,534 @@
-//! misc
+//! Routing/meta-cache, notify, whitelist, build info, raw-block writes and other exports of
+//! taos.h that belong to no bigger area (abi.md §1 A, I, J, K, L), plus small helpers the
+//! not-yet-implemented exports of `stmt`, `stmt2`, `schemaless` and `tmq` share.
+//!
+//! Not supported yet (they fail with `TSDB_CODE_OPS_NOT_SUPPORT`): taosAdapter exposes no
+//! WebSocket action for routing information, notifications, whitelists or raw-block writes
+//! in the protocol the project implements today.
+// Parameter names are the C names of taos.h (they appear in the generated header).
+#![allow(non_snake_case)]
+
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::sync::{Mutex, OnceLock};
+
+use crate::capi::boundary::{ffi_boundary, not_supported_err, to_cstring};
+use crate::capi::types::{
+    __taos_async_datetime_whitelist_fn_t, __taos_async_ip_whitelist_fn_t,
+    __taos_async_whitelist_dual_stack_fn_t, __taos_async_whitelist_fn_t, __taos_notify_fn_t, TAOS,
+    TAOS_DB_ROUTE_INFO, TAOS_FIELD,
+};
+use taos_wire::error::codes::{default_message, TSDB_CODE_OPS_NOT_SUPPORT};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the area files
+
+/// Body of an export that is not implemented yet: records `TSDB_CODE_OPS_NOT_SUPPORT` naming
+/// the function and returns it (as `int`/`int32_t`/`int64_t`), or NULL for pointer returns.
+macro_rules! unsupported {
+    ($name:literal) => {
+        $crate::ffi_boundary!($name, {
+            Err($crate::capi::boundary::not_supported_err($name))
+        })
+    };
+}
+pub(crate) use unsupported;
+
+/// Writes `v` through a caller out-pointer; NULL is skipped.
+///
+/// # Safety
+/// `p` must be NULL or valid for a write of `T`.
+pub(crate) unsafe fn put<T>(p: *mut T, v: T) {
+    if !p.is_null() {
+        // SAFETY: non-NULL and valid per the caller's contract.
+        unsafe { p.write(v) };
+    }
+}
+
+/// A C pointer moved to a library thread. C owns what it points to; the API contract says
+/// it stays valid until the callback has run.
+pub(crate) struct SendPtr(pub *mut c_void);
+// SAFETY: the pointer is only handed back to the C callback, never dereferenced in Rust.
+unsafe impl Send for SendPtr {}
+impl SendPtr {
+    /// The raw pointer (a method, so closures capture the whole `Send` wrapper).
+    pub(crate) fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Runs `f` once on the library's callback executor (the thread kind every async callback
+/// of this library uses: never the caller's thread, free to call back into the library).
+pub(crate) fn call_back_on_library_thread(f: impl FnOnce() + Send + 'static) {
+    crate::capi::async_query::spawn_callback(Box::new(move || {
+        // A panicking callback must not take the executor thread down with it.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    }));
+}
+
+/// A NUL-terminated copy of a static message that lives for the rest of the process, so
+/// functions returning `const char *` texts can hand out pointers that never dangle
+/// (memory is bounded by the number of distinct messages).
+pub(crate) fn static_cstr(msg: &'static str) -> *const c_char {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, CString>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    // CString keeps its bytes on the heap: the pointer survives rehashing of the map.
+    map.entry(msg).or_insert_with(|| to_cstring(msg)).as_ptr()
+}
+
+/// Static text of this build, NUL-terminated.
+static BUILD_INFO: &str = concat!(
+    "libtaos-rs ",
+    env!("CARGO_PKG_VERSION"),
+    " (Rust WebSocket client for taosAdapter)\0"
+);
+
+// ---------------------------------------------------------------------------------------------
+// A. connection-level switches
+
+/// Sets a connection mode (`TAOS_CONN_MODE_BI`). Not supported yet: returns
+/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_set_conn_mode(taos: *mut TAOS, mode: c_int, value: c_int) -> c_int {
+    let _ = (taos, mode, value);
+    ffi_boundary!("taos_set_conn_mode", {
+        Err(not_supported_err("taos_set_conn_mode"))
+    })
+}
+
+/// Chooses how the native heartbeat thread quits. This library has no heartbeat thread
+/// (taosAdapter keeps the server session alive), so there is nothing to configure: no-op.
+#[no_mangle]
+pub extern "C" fn taos_set_hb_quit(quitByKill: i8) {
+    let _ = quitByKill;
+    ffi_boundary!("taos_set_hb_quit", { Ok(()) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// J. routing / meta cache
+
+/// Fills `dbInfo` with the database's vgroup routing. Not supported yet: zeroes `*dbInfo`
+/// (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+///
+/// # Safety
+/// `dbInfo` must be NULL or point to a writable `TAOS_DB_ROUTE_INFO`.
+#[no_mangle]
+pub unsafe extern "C" fn taos_get_db_route_info(
+    taos: *mut TAOS,
+    db: *const c_char,
+    dbInfo: *mut TAOS_DB_ROUTE_INFO,
+) -> c_int {
+    let _ = (taos, db);
+    ffi_boundary!("taos_get_db_route_info", {
+        // SAFETY: caller contract; an all-zero TAOS_DB_ROUTE_INFO is valid (NULL vgHash).
+        unsafe { put(dbInfo, std::mem::zeroed()) };
+        Err(not_supported_err("taos_get_db_route_info"))
+    })
+}
+
+/// Looks up the vgroup of one table. Not supported yet: writes 0 to `*vgId` (when
+/// non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+///
+/// # Safety
+/// `vgId` must be NULL or point to a writable `int`.
+#[no_mangle]
+pub unsafe extern "C" fn taos_get_table_vgId(
+    taos: *mut TAOS,
+    db: *const c_char,
+    table: *const c_char,
+    vgId: *mut c_int,
+) -> c_int {
+    let _ = (taos, db, table);
+    ffi_boundary!("taos_get_table_vgId", {
+        // SAFETY: caller contract.
+        unsafe { put(vgId, 0) };
+        Err(not_supported_err("taos_get_table_vgId"))
+    })
+}
+
+/// Looks up the vgroups of `tableNum` tables. Not supported yet: writes 0 to each of the
+/// `tableNum` slots of `vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+///
+/// # Safety
+/// `vgId` must be NULL or have `tableNum` writable `int` slots.
+#[no_mangle]
+pub unsafe extern "C" fn taos_get_tables_vgId(
+    taos: *mut TAOS,
+    db: *const c_char,
+    table: *mut *const c_char,
+    tableNum: c_int,
+    vgId: *mut c_int,
+) -> c_int {
+    let _ = (taos, db, table);
+    ffi_boundary!("taos_get_tables_vgId", {
+        if !vgId.is_null() && tableNum > 0 {
+            // SAFETY: caller contract: tableNum slots.
+            unsafe { std::ptr::write_bytes(vgId, 0, tableNum as usize) };
+        }
+        Err(not_supported_err("taos_get_tables_vgId"))
+    })
+}
+
+/// Preloads table metadata into the client cache. This client keeps no metadata cache
+/// (taosAdapter does): not supported, returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_load_table_info(taos: *mut TAOS, tableNameList: *const c_char) -> c_int {
+    let _ = (taos, tableNameList);
+    ffi_boundary!("taos_load_table_info", {
+        Err(not_supported_err("taos_load_table_info"))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// I. raw block writes (taosX)
+
+/// Writes a raw block into `tbname`. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_write_raw_block(
+    taos: *mut TAOS,
+    numOfRows: c_int,
+    pData: *mut c_char,
+    tbname: *const c_char,
+) -> c_int {
+    let _ = (taos, numOfRows, pData, tbname);
+    ffi_boundary!("taos_write_raw_block", {
+        Err(not_supported_err("taos_write_raw_block"))
+    })
+}
+
+/// As `taos_write_raw_block` with a request id. Not supported yet: returns
+/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_write_raw_block_with_reqid(
+    taos: *mut TAOS,
+    numOfRows: c_int,
+    pData: *mut c_char,
+    tbname: *const c_char,
+    reqid: i64,
+) -> c_int {
+    let _ = (taos, numOfRows, pData, tbname, reqid);
+    ffi_boundary!("taos_write_raw_block_with_reqid", {
+        Err(not_supported_err("taos_write_raw_block_with_reqid"))
+    })
+}
+
+/// Writes a raw block whose columns are described by `fields`. Not supported yet: returns
+/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_write_raw_block_with_fields(
+    taos: *mut TAOS,
+    rows: c_int,
+    pData: *mut c_char,
+    tbname: *const c_char,
+    fields: *mut TAOS_FIELD,
+    numFields: c_int,
+) -> c_int {
+    let _ = (taos, rows, pData, tbname, fields, numFields);
+    ffi_boundary!("taos_write_raw_block_with_fields", {
+        Err(not_supported_err("taos_write_raw_block_with_fields"))
+    })
+}
+
+/// As `taos_write_raw_block_with_fields` with a request id. Not supported yet: returns
+/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_write_raw_block_with_fields_with_reqid(
+    taos: *mut TAOS,
+    rows: c_int,
+    pData: *mut c_char,
+    tbname: *const c_char,
+    fields: *mut TAOS_FIELD,
+    numFields: c_int,
+    reqid: i64,
+) -> c_int {
+    let _ = (taos, rows, pData, tbname, fields, numFields, reqid);
+    ffi_boundary!("taos_write_raw_block_with_fields_with_reqid", {
+        Err(not_supported_err(
+            "taos_write_raw_block_with_fields_with_reqid",
+        ))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// K. notify, whitelist, build info
+
+/// Registers a notification callback (`TAOS_NOTIFY_*`). Not supported yet: nothing is
+/// registered, the callback is never called, returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_set_notify_cb(
+    taos: *mut TAOS,
+    fp: __taos_notify_fn_t,
+    param: *mut c_void,
+    r#type: c_int,
+) -> c_int {
+    let _ = (taos, fp, param, r#type);
+    ffi_boundary!("taos_set_notify_cb", {
+        Err(not_supported_err("taos_set_notify_cb"))
+    })
+}
+
+/// Fetches the user's IPv4 whitelist. Not supported yet: `fp` is called exactly once, on a
+/// library thread, as `fp(param, TSDB_CODE_OPS_NOT_SUPPORT, taos, 0, NULL)`.
+#[no_mangle]
+pub extern "C" fn taos_fetch_whitelist_a(
+    taos: *mut TAOS,
+    fp: __taos_async_whitelist_fn_t,
+    param: *mut c_void,
+) {
+    ffi_boundary!("taos_fetch_whitelist_a", {
+        if let Some(f) = fp {
+            let (p, t) = (SendPtr(param), SendPtr(taos));
+            call_back_on_library_thread(move || {
+                // SAFETY: C callback with the documented arguments.
+                unsafe {
+                    f(
+                        p.get(),
+                        TSDB_CODE_OPS_NOT_SUPPORT,
+                        t.get(),
+                        0,
+                        std::ptr::null_mut(),
+                    )
+                }
+            });
+        }
+        Ok(())
+    })
+}
+
+/// Calls a string-list whitelist callback once with `TSDB_CODE_OPS_NOT_SUPPORT`.
+type StrListCb = unsafe extern "C" fn(*mut c_void, c_int, *mut TAOS, c_int, *mut *mut c_char);
+fn whitelist_not_supported(fp: Option<StrListCb>, taos: *mut TAOS, param: *mut c_void) {
+    if let Some(f) = fp {
+        let (p, t) = (SendPtr(param), SendPtr(taos));
+        call_back_on_library_thread(move || {
+            // SAFETY: C callback with the documented arguments.
+            unsafe {
+                f(
+                    p.get(),
+                    TSDB_CODE_OPS_NOT_SUPPORT,
+                    t.get(),
+                    0,
+                    std::ptr::null_mut(),
+                )
+            }
+        });
+    }
+}
+
+/// Fetches the user's IPv4/IPv6 whitelist as `"+ cidr"`/`"- cidr"` strings. Not supported
+/// yet: `fp` is called exactly once, on a library thread, as
+/// `fp(param, TSDB_CODE_OPS_NOT_SUPPORT, taos, 0, NULL)`.
+#[no_mangle]
+pub extern "C" fn taos_fetch_whitelist_dual_stack_a(
+    taos: *mut TAOS,
+    fp: __taos_async_whitelist_dual_stack_fn_t,
+    param: *mut c_void,
+) {
+    ffi_boundary!("taos_fetch_whitelist_dual_stack_a", {
+        whitelist_not_supported(fp, taos, param);
+        Ok(())
+    })
+}
+
+/// Fetches the user's IP whitelist. Not supported yet: `fp` is called exactly once, on a
+/// library thread, as `fp(param, TSDB_CODE_OPS_NOT_SUPPORT, taos, 0, NULL)`.
+#[no_mangle]
+pub extern "C" fn taos_fetch_ip_whitelist_a(
+    taos: *mut TAOS,
+    fp: __taos_async_ip_whitelist_fn_t,
+    param: *mut c_void,
+) {
+    ffi_boundary!("taos_fetch_ip_whitelist_a", {
+        whitelist_not_supported(fp, taos, param);
+        Ok(())
+    })
+}
+
+/// Fetches the user's date-time whitelist. Not supported yet: `fp` is called exactly once,
+/// on a library thread, as `fp(param, TSDB_CODE_OPS_NOT_SUPPORT, taos, 0, NULL)`.
+#[no_mangle]
+pub extern "C" fn taos_fetch_datetime_whitelist_a(
+    taos: *mut TAOS,
+    fp: __taos_async_datetime_whitelist_fn_t,
+    param: *mut c_void,
+) {
+    ffi_boundary!("taos_fetch_datetime_whitelist_a", {
+        whitelist_not_supported(fp, taos, param);
+        Ok(())
+    })
+}
+
+/// Static, NUL-terminated description of this build; never NULL, never to be freed.
+#[no_mangle]
+pub extern "C" fn getBuildInfo() -> *mut c_char {
+    ffi_boundary!("getBuildInfo", { Ok(BUILD_INFO.as_ptr() as *mut c_char) })
+}
+
+/// TDengine's standard text for an error code ("success" for 0). Declared in taoserror.h.
+/// Never NULL; not to be freed.
+#[no_mangle]
+pub extern "C" fn tstrerror(err: i32) -> *const c_char {
+    ffi_boundary!("tstrerror", {
+        Ok(static_cstr(if err == 0 {
+            "success"
+        } else {
+            default_message(err)
+        }))
+    })
+}
+
+/// Crash-report hook the official dispatcher calls from its signal handlers. This library
+/// writes no crash files, so it does nothing (it must exist: the dispatcher loads it).
+#[no_mangle]
+pub extern "C" fn taos_write_crashinfo(signum: c_int, sigInfo: *mut c_void, context: *mut c_void) {
+    // No boundary macro on purpose: nothing here can panic, and a signal handler must not
+    // touch thread-locals or allocate.
+    let _ = (signum, sigInfo, context);
+}
+
+// ---------------------------------------------------------------------------------------------
+// L. taosAdapter instance registry (3.4.0.0, used by taosAdapter itself)
+
+/// Registers a taosAdapter instance. Not supported: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+#[no_mangle]
+pub extern "C" fn taos_register_instance(
+    id: *const c_char,
+    r#type: *const c_char,
+    desc: *const c_char,
+    expire: i32,
+) -> i32 {
+    let _ = (id, r#type, desc, expire);
+    ffi_boundary!("taos_register_instance", {
+        Err(not_supported_err("taos_register_instance"))
+    })
+}
+
+/// Lists registered instances. Not supported: sets `*pList = NULL`, `*pCount = 0` (when
+/// non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+///
+/// # Safety
+/// `pList` / `pCount` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn taos_list_instances(
+    filter_type: *const c_char,
+    pList: *mut *mut *mut c_char,
+    pCount: *mut i32,
+) -> i32 {
+    let _ = filter_type;
+    ffi_boundary!("taos_list_instances", {
+        // SAFETY: caller contract.
+        unsafe {
+            put(pList, std::ptr::null_mut());
+            put(pCount, 0);
+        }
+        Err(not_supported_err("taos_list_instances"))
+    })
+}
+
+/// Frees a list from `taos_list_instances`. That function never returns a list yet, so
+/// there is nothing to free: no-op (also for NULL).
+#[no_mangle]
+pub extern "C" fn taos_free_instances(pList: *mut *mut *mut c_char, count: i32) {
+    let _ = (pList, count);
+    ffi_boundary!("taos_free_instances", { Ok(()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::boundary::last_error_code;
+    use std::ffi::CStr;
+    use std::sync::mpsc;
+
+    #[test]
+    fn routing_stubs_fail_and_define_outputs() {
+        let mut vg = [7 as c_int; 3];
+        let rc = unsafe {
+            taos_get_tables_vgId(
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null_mut(),
+                3,
+                vg.as_mut_ptr(),
+            )
+        };
+        assert_eq!(rc, TSDB_CODE_OPS_NOT_SUPPORT);
+        assert_eq!(vg, [0, 0, 0]);
+        assert_eq!(last_error_code(), TSDB_CODE_OPS_NOT_SUPPORT);
+        let mut one = 9;
+        let rc = unsafe {
+            taos_get_table_vgId(
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+                &mut one,
+            )
+        };
+        assert_eq!((rc, one), (TSDB_CODE_OPS_NOT_SUPPORT, 0));
+        let mut info: TAOS_DB_ROUTE_INFO = unsafe { std::mem::zeroed() };
+        info.vgNum = 5;
+        let rc =
+            unsafe { taos_get_db_route_info(std::ptr::null_mut(), std::ptr::null(), &mut info) };
+        assert_eq!((rc, info.vgNum), (TSDB_CODE_OPS_NOT_SUPPORT, 0));
+        assert!(info.vgHash.is_null());
+    }
+
+    /// (code, count, list is NULL, thread the callback ran on)
+    type WlCall = (c_int, c_int, bool, std::thread::ThreadId);
+
+    unsafe extern "C" fn wl_cb(
+        param: *mut c_void,
+        code: c_int,
+        _t: *mut TAOS,
+        n: c_int,
+        list: *mut *mut c_char,
+    ) {
+        let tx = unsafe { &*(param as *const mpsc::Sender<WlCall>) };
+        let _ = tx.send((code, n, list.is_null(), std::thread::current().id()));
+    }
+
+    #[test]
+    fn whitelist_callback_fires_once_on_a_library_thread() {
+        let (tx, rx) = mpsc::channel::<WlCall>();
+        let tx = Box::new(tx);
+        taos_fetch_ip_whitelist_a(
+            std::ptr::null_mut(),
+            Some(wl_cb),
+            &*tx as *const _ as *mut c_void,
+        );
+        let (code, n, list_null, thread) =
+            rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+        assert_eq!((code, n, list_null), (TSDB_CODE_OPS_NOT_SUPPORT, 0, true));
+        assert_ne!(
+            thread,
+            std::thread::current().id(),
+            "callback ran on the caller's thread"
+        );
+        assert!(rx
+            .recv_timeout(std::time::Duration::from_millis(200))
+            .is_err());
+    }
+
+    #[test]
+    fn tstrerror_gives_standard_texts() {
+        let s = |c| {
+            unsafe { CStr::from_ptr(tstrerror(c)) }
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(s(0), "success");
+        assert_eq!(
+            s(TSDB_CODE_OPS_NOT_SUPPORT),
+            default_message(TSDB_CODE_OPS_NOT_SUPPORT)
+        );
+        assert_eq!(tstrerror(-1), tstrerror(-1)); // same interned pointer every time
+    }
+
+    #[test]
+    fn build_info_is_static_text() {
+        let s = unsafe { CStr::from_ptr(getBuildInfo()) }.to_str().unwrap();
+        assert!(s.starts_with("libtaos-rs "));
+    }
+}
