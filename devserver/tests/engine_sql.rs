@@ -965,7 +965,7 @@ fn information_schema_tables() {
     let r = rows(
         &e,
         &mut s,
-        "select stable_name, columns, tags from information_schema.ins_stables",
+        "select stable_name, columns, `tags` from information_schema.ins_stables",
     );
     assert_eq!(
         (r.value(0, 0), r.value(0, 1), r.value(0, 2)),
@@ -981,5 +981,67 @@ fn information_schema_tables() {
     assert_eq!(
         code(&e, &mut s, "select name from information_schema.ins_users"),
         codes::TSDB_CODE_OPS_NOT_SUPPORT
+    );
+}
+
+#[test]
+fn row_and_tag_length_limits() {
+    let e = Engine::new();
+    let mut s = Session::default();
+    exec(&e, &mut s, "create database lim");
+    assert_eq!(
+        code(
+            &e,
+            &mut s,
+            "create stable lim.a (ts timestamp, v int) tags (t1 binary(10000), t2 binary(10000))"
+        ),
+        0x8000_263D_u32 as i32
+    );
+    assert_eq!(
+        code(
+            &e,
+            &mut s,
+            "create table lim.b (ts timestamp, a binary(40000), b binary(40000))"
+        ),
+        0x8000_263E_u32 as i32
+    );
+    exec(
+        &e,
+        &mut s,
+        "create stable lim.c (ts timestamp, v binary(60000)) tags (t nchar(4000))",
+    );
+}
+
+#[test]
+fn alter_modify_widens_var_columns() {
+    let (e, mut s) = setup();
+    exec(
+        &e,
+        &mut s,
+        "alter stable meters modify tag location varchar(100)",
+    );
+    let long = "x".repeat(90);
+    exec(
+        &e,
+        &mut s,
+        &format!("insert into d7 using meters tags ('{long}', 7) values (now, 1, 1, 1)"),
+    );
+    let r = rows(&e, &mut s, "select location from d7");
+    assert_eq!(r.fields()[0].bytes, 100);
+    assert_eq!(r.value(0, 0), bytes(&long));
+    exec(&e, &mut s, "create table w (ts timestamp, s nchar(2))");
+    exec(&e, &mut s, "alter table w modify column s nchar(10)");
+    exec(&e, &mut s, "insert into w values (now, '0123456789')");
+    assert_eq!(
+        code(&e, &mut s, "alter table w modify column s nchar(5)"),
+        0x8000_264B_u32 as i32
+    );
+    assert_eq!(
+        code(
+            &e,
+            &mut s,
+            "alter stable meters modify column voltage bigint"
+        ),
+        0x8000_264B_u32 as i32
     );
 }

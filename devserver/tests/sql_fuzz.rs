@@ -32,6 +32,7 @@ const VALID: &[&str] = &[
     "select k, count(v) from st group by k",
     "alter stable st add column extra int",
     "alter table c1 set tag loc = 'moved'",
+    "alter stable st modify column s binary(16)",
     "delete from st where ts < now - 1h",
     "drop table if exists c1, if exists c9",
     "drop stable if exists st",

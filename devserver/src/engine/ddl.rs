@@ -202,6 +202,31 @@ fn check_defs(columns: &[ColumnDef], tags: &[ColumnDef]) -> Result<(), TaosError
             }
         }
     }
+    // TDengine's limits: a row of at most 65531 bytes, tags of at most 16384 bytes in total
+    // (internal widths: var types carry a 2-byte length, NCHAR 4 bytes per character).
+    let width = |d: &ColumnDef| {
+        if is_decimal(d.ty) {
+            if d.ty == TSDB_DATA_TYPE_DECIMAL {
+                16
+            } else {
+                8
+            }
+        } else {
+            internal_width(d.ty, d.bytes) as i64
+        }
+    };
+    if columns.iter().map(width).sum::<i64>() > 65_531 {
+        return Err(err(
+            PAR_INVALID_ROW_LENGTH,
+            "Row length exceeds max length 65531",
+        ));
+    }
+    if tags.iter().map(width).sum::<i64>() > 16_384 {
+        return Err(err(
+            PAR_INVALID_TAGS_LENGTH,
+            "Tags length exceeds max length 16384",
+        ));
+    }
     if tags.iter().any(|t| is_decimal(t.ty)) {
         return Err(unsupported("DECIMAL tags"));
     }
@@ -497,6 +522,10 @@ pub fn alter(
             format!("Invalid alter table statement: {m}"),
         )
     };
+    let action_kind = match &action {
+        AlterAction::ModifyTag(_) => ActionKind::Tag,
+        _ => ActionKind::Column,
+    };
     match action {
         AlterAction::AddColumn(def) => {
             let (cols, tags) = match data.stables.get(name) {
@@ -548,6 +577,10 @@ pub fn alter(
             }
             Ok(Outcome::Affected(0))
         }
+        AlterAction::ModifyColumn(def) | AlterAction::ModifyTag(def) => {
+            let is_tag = matches!(action_kind, ActionKind::Tag);
+            modify(&mut data, name, is_stable, is_tag, def)
+        }
         AlterAction::SetTag(tag, lit) => {
             let st_name = match data.tables.get(name) {
                 Some(t) => t.stable.clone(),
@@ -577,4 +610,80 @@ pub fn alter(
             Ok(Outcome::Affected(0))
         }
     }
+}
+
+/// Whether an ALTER targets a column or a tag.
+enum ActionKind {
+    Column,
+    Tag,
+}
+
+/// MODIFY COLUMN/TAG: only a longer length of the same BINARY/VARCHAR/NCHAR/VARBINARY/GEOMETRY
+/// type is allowed (TDengine 0x264B otherwise); stored values are unchanged.
+fn modify(
+    data: &mut DbData,
+    name: &str,
+    is_stable: bool,
+    is_tag: bool,
+    def: ColumnDef,
+) -> Result<Outcome, TaosError> {
+    let bad = || {
+        err(
+            PAR_INVALID_MODIFY_COL,
+            "Only varbinary/binary/nchar/geometry column length could be modified, and the length can only be increased, not decreased",
+        )
+    };
+    if is_tag && !is_stable {
+        return Err(err(
+            PAR_INVALID_ALTER_TABLE,
+            "Invalid alter table statement: only a supertable has tags",
+        ));
+    }
+    let (cols, tags) =
+        match data.stables.get(name) {
+            Some(st) => (st.columns.to_vec(), st.tags.to_vec()),
+            None => match data.tables.get(name) {
+                Some(t) if t.stable.is_none() => (t.schema.to_vec(), Vec::new()),
+                Some(_) => return Err(err(
+                    PAR_INVALID_ALTER_TABLE,
+                    "Invalid alter table statement: columns of a child table are its supertable's",
+                )),
+                None => return Err(table_not_exist(name)),
+            },
+        };
+    let (mut new_cols, mut new_tags) = (cols, tags);
+    let list = if is_tag { &mut new_tags } else { &mut new_cols };
+    let slot = list
+        .iter_mut()
+        .find(|d| d.name == def.name)
+        .ok_or_else(|| invalid_column(&def.name))?;
+    let var = matches!(
+        slot.ty,
+        TSDB_DATA_TYPE_VARCHAR
+            | TSDB_DATA_TYPE_NCHAR
+            | TSDB_DATA_TYPE_VARBINARY
+            | TSDB_DATA_TYPE_GEOMETRY
+    );
+    if !var || slot.ty != def.ty || def.bytes <= slot.bytes {
+        return Err(bad());
+    }
+    slot.bytes = def.bytes;
+    check_defs(&new_cols, &new_tags)?;
+    let cols = Arc::new(new_cols);
+    let tags = Arc::new(new_tags);
+    if let Some(st) = data.stables.get_mut(name) {
+        st.columns = cols.clone();
+        st.tags = tags;
+    }
+    for t in data.tables.values_mut() {
+        let hit = if is_stable {
+            t.stable.as_deref() == Some(name)
+        } else {
+            t.name == name
+        };
+        if hit {
+            t.schema = cols.clone();
+        }
+    }
+    Ok(Outcome::Affected(0))
 }

@@ -3,6 +3,12 @@
 //! `sql` parses a statement; this module resolves names against the catalog, stores rows and
 //! evaluates queries. The network half only sees [`Engine`], [`Session`], [`Outcome`] and
 //! [`ResultSet`].
+//!
+//! Layout: `store` (catalog and rows, one RwLock per database), `column` (typed columnar
+//! storage), `convert` (SQL literal → typed value with TDengine's checks), `ddl`, `insert`,
+//! `delete`, `query` + `expr` + `aggregate` (SELECT), `system` (`information_schema`),
+//! `result` (ResultSet and raw-block encoding), `time` + `tz` (timestamps and zones),
+//! `decimal`, `geometry` (WKT → WKB), `errors` (codes and messages).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

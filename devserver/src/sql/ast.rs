@@ -143,6 +143,10 @@ pub enum AlterAction {
     AddColumn(ColumnDef),
     /// ADD TAG.
     AddTag(ColumnDef),
+    /// MODIFY COLUMN name type (only a longer length of the same variable-width type).
+    ModifyColumn(ColumnDef),
+    /// MODIFY TAG name type (same rule).
+    ModifyTag(ColumnDef),
     /// SET TAG name = value (child tables).
     SetTag(String, Literal),
 }

@@ -347,6 +347,13 @@ impl Parser<'_> {
                 self.eat_kw("column");
                 AlterAction::AddColumn(self.column_def()?)
             }
+        } else if self.eat_kw("modify") {
+            if self.eat_kw("tag") {
+                AlterAction::ModifyTag(self.column_def()?)
+            } else {
+                self.expect_kw("column")?;
+                AlterAction::ModifyColumn(self.column_def()?)
+            }
         } else if self.is_kw("set") && self.is_kw_at(1, "tag") {
             self.i += 2;
             let name = self.ident()?;
