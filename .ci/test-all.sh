@@ -91,5 +91,5 @@ if [ -e tests/conformance/run.sh ]; then step conformance optional_suite tests/c
 echo
 echo "=== summary"
 printf '  %s\n' "${RESULTS[@]}"
-echo "make test: $PASSED passed, $FAILED failed"
+echo "steps: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
