@@ -62,11 +62,7 @@ fn check_key(key: &str) -> Result<(), ParseError> {
 }
 
 /// Parses one line (comment lines are removed by the caller).
-pub(crate) fn parse_line(
-    line: &str,
-    precision: i32,
-    ctx: &TimeCtx,
-) -> Result<Point, ParseError> {
+pub(crate) fn parse_line(line: &str, precision: i32, ctx: &TimeCtx) -> Result<Point, ParseError> {
     let b = line.as_bytes();
     let n = b.len();
     let mut i = 0;
@@ -121,7 +117,12 @@ pub(crate) fn parse_line(
     }
     let ts_text = line.get(ts_start..p).unwrap_or("");
     let ts = line_ts(ts_text, precision, ctx)?;
-    Ok(Point { measure, tags, fields, ts })
+    Ok(Point {
+        measure,
+        tags,
+        fields,
+        ts,
+    })
 }
 
 fn parse_tags(
@@ -241,11 +242,14 @@ fn parse_fields(
 }
 
 fn invalid_value(detail: &str, raw: &str) -> ParseError {
-    ParseError::new(codes::TSDB_CODE_TSC_INVALID_VALUE, format!("{detail}:{raw}"))
+    ParseError::new(
+        codes::TSDB_CODE_TSC_INVALID_VALUE,
+        format!("{detail}:{raw}"),
+    )
 }
 
 /// Content between `prefix"` and the closing quote, if `raw` has that shape.
-fn quoted<'a>(raw: &'a str, prefix_len: usize) -> Option<&'a str> {
+fn quoted(raw: &str, prefix_len: usize) -> Option<&str> {
     let b = raw.as_bytes();
     if b.len() >= prefix_len + 2 && b[prefix_len] == b'"' && b[b.len() - 1] == b'"' {
         raw.get(prefix_len + 1..raw.len() - 1)
@@ -273,7 +277,9 @@ pub(crate) fn parse_value(raw: &str) -> Result<SmlValue, ParseError> {
             None => return Err(invalid_value("invalid geometry", raw)),
         },
         b'b' | b'B' => match quoted(raw, 1) {
-            Some(s) => SmlValue::VarBinary(varbinary(s).ok_or_else(|| invalid_value("invalid varbinary", raw))?),
+            Some(s) => SmlValue::VarBinary(
+                varbinary(s).ok_or_else(|| invalid_value("invalid varbinary", raw))?,
+            ),
             None => return Err(invalid_value("invalid varbinary", raw)),
         },
         b't' | b'T' => {
@@ -400,7 +406,9 @@ fn parse_number(raw: &str) -> Result<SmlValue, ParseError> {
         SmlValue::Float(d as f32)
     } else if suffix == "i" || suffix_is("i64") {
         match exact_int(num) {
-            Some(v) => SmlValue::BigInt(i64::try_from(v).map_err(|_| out_of_range("big int", raw))?),
+            Some(v) => {
+                SmlValue::BigInt(i64::try_from(v).map_err(|_| out_of_range("big int", raw))?)
+            }
             None if in_range(i64::MIN as f64, i64::MAX as f64) && d.is_finite() => {
                 SmlValue::BigInt(d as i64)
             }
@@ -447,4 +455,419 @@ fn parse_number(raw: &str) -> Result<SmlValue, ParseError> {
     } else {
         return Err(invalid_value("invalid data", raw));
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::md5::md5_hex;
+    use super::super::test_support::{err_of, opts, NOW_NS};
+    use super::super::types::SmlValue as V;
+    use super::super::{parse, SmlInput, TSDB_SML_LINE_PROTOCOL as LINE};
+    use super::*;
+    use taos_wire::types::*;
+
+    fn one_row(line: &str) -> (Vec<(String, SmlValue)>, super::super::SmlBatch) {
+        let batch = parse(LINE, 4, line, &opts()).unwrap();
+        let t = &batch.tables[0];
+        let fields = t.columns[1..]
+            .iter()
+            .zip(&t.rows[0].values)
+            .map(|(c, v)| (c.name.clone(), v.clone().unwrap()))
+            .collect();
+        (fields, batch)
+    }
+
+    #[test]
+    fn spec_example_schema_values_and_child_name() {
+        let line = "st,t1=3,t2=4,t3=t3 c1=3i64,c3=\"passit\",c2=false,c4=4f64 1626006833639000000";
+        let batch = parse(LINE, 0, line, &opts()).unwrap();
+        assert_eq!(batch.total_rows, 1);
+        let t = batch.table("st").unwrap();
+        let cols: Vec<(String, String)> = t
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.sql_type()))
+            .collect();
+        let want: Vec<(String, String)> = [
+            ("_ts", "TIMESTAMP"),
+            ("c1", "BIGINT"),
+            ("c3", "VARCHAR(8)"),
+            ("c2", "BOOL"),
+            ("c4", "DOUBLE"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(cols, want);
+        let tags: Vec<String> = t
+            .tags
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.sql_type()))
+            .collect();
+        assert_eq!(tags, ["t1 NCHAR(2)", "t2 NCHAR(2)", "t3 NCHAR(4)"]);
+        let row = &t.rows[0];
+        assert_eq!(row.ts, 1626006833639);
+        assert_eq!(
+            row.values,
+            vec![
+                Some(V::BigInt(3)),
+                Some(V::VarChar("passit".into())),
+                Some(V::Bool(false)),
+                Some(V::Double(4.0))
+            ]
+        );
+        assert_eq!(
+            row.tags,
+            vec![
+                Some(V::NChar("3".into())),
+                Some(V::NChar("4".into())),
+                Some(V::NChar("t3".into()))
+            ]
+        );
+        assert_eq!(
+            row.child_table,
+            format!("t_{}", md5_hex(b"st,t1=3,t2=4,t3=t3"))
+        );
+    }
+
+    #[test]
+    fn every_type_suffix() {
+        let line = "m,t=1 a=1i8,b=2u8,c=-3i16,d=4u16,e=-5i32,f=6u32,g=-7i64,h=8u64,i=9i,j=10u,\
+                    k=1.5f32,l=2.5f64,n=3.5,o=4,p=5I64,q=6F32,r=7U8 1";
+        let (fields, _) = one_row(line);
+        let want = vec![
+            ("a", V::TinyInt(1)),
+            ("b", V::UTinyInt(2)),
+            ("c", V::SmallInt(-3)),
+            ("d", V::USmallInt(4)),
+            ("e", V::Int(-5)),
+            ("f", V::UInt(6)),
+            ("g", V::BigInt(-7)),
+            ("h", V::UBigInt(8)),
+            ("i", V::BigInt(9)),
+            ("j", V::UBigInt(10)),
+            ("k", V::Float(1.5)),
+            ("l", V::Double(2.5)),
+            ("n", V::Double(3.5)),
+            ("o", V::Double(4.0)),
+            ("p", V::BigInt(5)),
+            ("q", V::Float(6.0)),
+            ("r", V::UTinyInt(7)),
+        ];
+        let want: Vec<(String, SmlValue)> =
+            want.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        assert_eq!(fields, want);
+        // Exact 64-bit extremes.
+        let (f, _) = one_row(
+            "m x=9223372036854775807i64,y=-9223372036854775808i,z=18446744073709551615u64 1",
+        );
+        assert_eq!(f[0].1, V::BigInt(i64::MAX));
+        assert_eq!(f[1].1, V::BigInt(i64::MIN));
+        assert_eq!(f[2].1, V::UBigInt(u64::MAX));
+        // Exponent and fraction with an integer suffix truncate like TDengine's double cast.
+        let (f, _) = one_row("m x=1e3i32,y=2.9i8 1");
+        assert_eq!(
+            (f[0].1.clone(), f[1].1.clone()),
+            (V::Int(1000), V::TinyInt(2))
+        );
+    }
+
+    #[test]
+    fn strings_bools_and_binary_forms() {
+        let line = "m s=\"hi there, a=b\",n=L\"中文\",n2=l\"x\",g=G\"POINT(1 2)\",\
+                    vb=B\"\\x98f46e\",vl=b\"hello\",t1=t,t2=T,t3=true,t4=True,t5=TRUE,\
+                    f1=f,f2=F,f3=false,f4=False,f5=FALSE 1";
+        let (f, batch) = one_row(line);
+        assert_eq!(f[0].1, V::VarChar("hi there, a=b".into()));
+        assert_eq!(f[1].1, V::NChar("中文".into()));
+        assert_eq!(f[2].1, V::NChar("x".into()));
+        assert_eq!(f[3].1, V::Geometry("POINT(1 2)".into()));
+        assert_eq!(f[4].1, V::VarBinary(vec![0x98, 0xf4, 0x6e]));
+        assert_eq!(f[5].1, V::VarBinary(b"hello".to_vec()));
+        for (k, v) in &f[6..11] {
+            assert_eq!(v, &V::Bool(true), "{k}");
+        }
+        for (k, v) in &f[11..] {
+            assert_eq!(v, &V::Bool(false), "{k}");
+        }
+        let cols = &batch.tables[0].columns;
+        // "中文" is 6 UTF-8 bytes → NCHAR(8); TDengine sizes NCHAR by bytes.
+        assert_eq!(cols[2].sql_type(), "NCHAR(8)");
+        assert_eq!(cols[1].ty, TSDB_DATA_TYPE_VARCHAR);
+        assert_eq!(cols[4].ty, TSDB_DATA_TYPE_GEOMETRY);
+        assert_eq!(cols[5].sql_type(), "VARBINARY(4)");
+    }
+
+    #[test]
+    fn escaping_in_every_element() {
+        let line = r#"m\,x\ y,k\=1\ a=v\ a\,b\=c f\,1="q\"uo\\te" 1"#;
+        let batch = parse(LINE, 4, line, &opts()).unwrap();
+        let t = &batch.tables[0];
+        assert_eq!(t.name, "m,x y");
+        assert_eq!(t.tags[0].name, "k=1 a");
+        assert_eq!(t.rows[0].tags[0], Some(V::NChar("v a,b=c".into())));
+        assert_eq!(t.columns[1].name, "f,1");
+        assert_eq!(t.rows[0].values[0], Some(V::VarChar("q\"uo\\te".into())));
+        // A backslash before an ordinary character stays; `\\` is one backslash.
+        assert_eq!(unescape(br"a\b\\c").unwrap(), r"a\b\c");
+        // TDengine's cascade: the byte an escape produced can escape the next one.
+        assert_eq!(unescape(br"a\\\,").unwrap(), "a,");
+    }
+
+    #[test]
+    fn dots_become_underscores_in_names() {
+        let batch = parse(LINE, 4, "meters.current,loc=a.b c=1 1", &opts()).unwrap();
+        assert_eq!(batch.tables[0].name, "meters_current");
+        assert_eq!(
+            batch.tables[0].rows[0].child_table,
+            format!("t_{}", md5_hex(b"meters_current,loc=a.b"))
+        );
+        let mut o = opts();
+        o.dot_to_underline = false;
+        let batch = parse(LINE, 4, "meters.current c=1 1", &o).unwrap();
+        assert_eq!(batch.tables[0].name, "meters.current");
+    }
+
+    #[test]
+    fn schema_evolves_across_lines() {
+        let data = "st,t1=a c1=1i32,s=\"ab\" 1000\n\
+                    st,t1=bbbbbbbbbb,t2=x c2=true,s=\"abcdefghijklmnopq\" 2000\n\
+                    other c=1 3000\n\
+                    st,t1=a c1=5i32 4000\n";
+        let batch = parse(LINE, 4, data, &opts()).unwrap();
+        assert_eq!(batch.total_rows, 4);
+        assert_eq!(batch.row_count(), 4);
+        let st = batch.table("st").unwrap();
+        let cols: Vec<String> = st
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.sql_type()))
+            .collect();
+        assert_eq!(
+            cols,
+            ["_ts TIMESTAMP", "c1 INT", "s VARCHAR(32)", "c2 BOOL"]
+        );
+        let tags: Vec<String> = st
+            .tags
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.sql_type()))
+            .collect();
+        assert_eq!(tags, ["t1 NCHAR(16)", "t2 NCHAR(2)"]);
+        assert_eq!(
+            st.rows[0].values,
+            vec![Some(V::Int(1)), Some(V::VarChar("ab".into())), None]
+        );
+        assert_eq!(st.rows[1].values[0], None);
+        assert_eq!(st.rows[1].values[2], Some(V::Bool(true)));
+        assert_eq!(st.rows[0].tags, vec![Some(V::NChar("a".into())), None]);
+        // Rows 1 and 4 share a child table; row 2 is another one.
+        assert_eq!(st.rows[0].child_table, st.rows[2].child_table);
+        assert_ne!(st.rows[0].child_table, st.rows[1].child_table);
+        assert_eq!(st.child_tables().len(), 2);
+        assert_eq!(
+            st.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [1, 2, 4]
+        );
+        // A table without tags gets the _tag_null tag and an MD5 name over the name alone.
+        let other = batch.table("other").unwrap();
+        assert_eq!(other.tags[0].name, "_tag_null");
+        assert_eq!(other.rows[0].tags, vec![None]);
+        assert_eq!(
+            other.rows[0].child_table,
+            format!("t_{}", md5_hex(b"other"))
+        );
+    }
+
+    #[test]
+    fn precision_values_through_parse() {
+        let ms = opts();
+        let cases = [
+            (0, "1626006833639000000", 1626006833639),
+            (1, "451668", 451668 * 3_600_000),
+            (2, "27100113", 27100113 * 60_000),
+            (3, "1626006833", 1626006833000),
+            (4, "1626006833639", 1626006833639),
+            (5, "1626006833639000", 1626006833639),
+            (6, "1626006833639000000", 1626006833639),
+        ];
+        for (p, ts, want) in cases {
+            let batch = parse(LINE, p, format!("m c=1 {ts}").as_str(), &ms).unwrap();
+            assert_eq!(batch.tables[0].rows[0].ts, want, "precision {p}");
+        }
+        let mut ns = opts();
+        ns.db_precision = TSDB_TIME_PRECISION_NANO;
+        let batch = parse(LINE, 5, "m c=1 1626006833639001", &ns).unwrap();
+        assert_eq!(batch.tables[0].rows[0].ts, 1626006833639001000);
+        // Missing timestamp and 0 = now; trailing text after the timestamp is ignored.
+        let batch = parse(LINE, 4, "m c=1\nm c=2 0\nm c=3 5 extra", &ms).unwrap();
+        let rows = &batch.tables[0].rows;
+        assert_eq!(
+            (rows[0].ts, rows[1].ts, rows[2].ts),
+            (NOW_NS / 1_000_000, NOW_NS / 1_000_000, 5)
+        );
+        let err = parse(LINE, 7, "m c=1 1", &ms).unwrap_err();
+        assert_eq!(err.code, codes::TSDB_CODE_SML_INVALID_PRECISION_TYPE);
+    }
+
+    #[test]
+    fn table_name_key_names_child_and_drops_tag() {
+        let mut o = opts();
+        o.table_name_key = Some("tname".into());
+        let data = "st,t1=1,tname=dev.1 c=1 1\nst,t1=2 c=2 2\nst,tname=dev.1,t1=9 c=3 3";
+        let batch = parse(LINE, 4, data, &o).unwrap();
+        let st = &batch.tables[0];
+        assert_eq!(
+            st.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["t1"]
+        );
+        assert_eq!(st.rows[0].child_table, "dev_1");
+        assert_eq!(st.rows[1].child_table, format!("t_{}", md5_hex(b"st,t1=2")));
+        // Same child table again: the first row's tags win.
+        assert_eq!(st.rows[2].child_table, "dev_1");
+        assert_eq!(st.rows[2].tags, vec![Some(V::NChar("1".into()))]);
+    }
+
+    #[test]
+    fn comments_and_blank_lines() {
+        let data = "#comment\nm c=1 1\n# another\nm c=2 2\n";
+        let batch = parse(LINE, 4, data, &opts()).unwrap();
+        assert_eq!(batch.total_rows, 2);
+        assert_eq!(
+            batch.tables[0]
+                .rows
+                .iter()
+                .map(|r| r.line)
+                .collect::<Vec<_>>(),
+            [2, 4]
+        );
+        // A blank line inside the payload is an empty measurement, as in TDengine.
+        let err = parse(LINE, 4, "m c=1 1\n\nm c=2 2", &opts()).unwrap_err();
+        assert_eq!(
+            (err.code, err.line),
+            (codes::TSDB_CODE_TSC_INVALID_TABLE_ID_LENGTH, Some(2))
+        );
+        // Only comments, or nothing at all: no lines.
+        for data in ["", "#x\n#y"] {
+            let err = parse(LINE, 4, data, &opts()).unwrap_err();
+            assert_eq!(err.code, codes::TSDB_CODE_SML_INVALID_DATA, "{data:?}");
+        }
+        // Array input: one element per line.
+        let lines = ["m c=1 1", "m c=2 2"];
+        let batch = parse(LINE, 4, SmlInput::Lines(&lines), &opts()).unwrap();
+        assert_eq!((batch.row_count(), batch.total_rows), (2, 2));
+    }
+
+    #[test]
+    fn error_cases_with_codes() {
+        let long_measure = format!("{} c=1 1", "m".repeat(193));
+        let long_key = format!("m {}=1 1", "k".repeat(65));
+        let long_string = format!("m s=\"{}\" 1", "x".repeat(65518));
+        let long_tag = format!("m,t={} c=1 1", "x".repeat(16380));
+        let cases: Vec<(&str, i32)> = vec![
+            (",m c=1 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("   ", codes::TSDB_CODE_TSC_INVALID_TABLE_ID_LENGTH),
+            (&long_measure, codes::TSDB_CODE_TSC_INVALID_TABLE_ID_LENGTH),
+            ("m", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m,t=1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m,t=1 ", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m,=1 c=1 1", codes::TSDB_CODE_TSC_INVALID_COLUMN_LENGTH),
+            (&long_key, codes::TSDB_CODE_TSC_INVALID_COLUMN_LENGTH),
+            ("m,t c=1 1", codes::TSDB_CODE_TSC_INVALID_COLUMN_LENGTH),
+            ("m,t= c=1 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m,t=a=b c=1 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m,t,u=1 c=1 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m c= 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m c 1", codes::TSDB_CODE_TSC_INVALID_COLUMN_LENGTH),
+            ("m c=\"abc 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m c=a=b 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m c=abc 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=1x 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=1I 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=tru 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=L\"x 1", codes::TSDB_CODE_SML_INVALID_DATA),
+            ("m c=Lx 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=B\"\\x9\" 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=128i8 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=-1u8 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=65536u16 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=2147483648i32 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            (
+                "m c=9223372036854775808i64 1",
+                codes::TSDB_CODE_TSC_INVALID_VALUE,
+            ),
+            ("m c=-1u64 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=1e39f32 1", codes::TSDB_CODE_TSC_INVALID_VALUE),
+            ("m c=1 abc", codes::TSDB_CODE_INVALID_TIMESTAMP),
+            ("m c=1 -5", codes::TSDB_CODE_INVALID_TIMESTAMP),
+            ("m c=1,c=2 1", codes::TSDB_CODE_TSC_DUP_NAMES),
+            ("m,t=1,t=2 c=1 1", codes::TSDB_CODE_TSC_DUP_NAMES),
+            ("m,c=1 c=1 1", codes::TSDB_CODE_TSC_DUP_NAMES),
+            ("m _ts=1 1", codes::TSDB_CODE_TSC_DUP_NAMES),
+            (&long_string, codes::TSDB_CODE_PAR_INVALID_VAR_COLUMN_LEN),
+            (&long_tag, codes::TSDB_CODE_PAR_INVALID_VAR_COLUMN_LEN),
+        ];
+        for (line, code) in cases {
+            let err = err_of(LINE, 4, line);
+            assert_eq!(err.code, code, "{line:?}: {}", err.message);
+            assert_eq!(err.line, Some(1), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn type_conflicts_and_row_limits() {
+        let err = err_of(LINE, 4, "m c=1i32 1\nm c=1i64 2");
+        assert_eq!(err.code, codes::TSDB_CODE_SML_NOT_SAME_TYPE);
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.contains("line 2: m c=1i64 2"),
+            "{}",
+            err.message
+        );
+        // Field in one line, tag in another.
+        let err = err_of(LINE, 4, "m,a=1 c=1 1\nm a=1 2");
+        assert_eq!(
+            (err.code, err.line),
+            (codes::TSDB_CODE_TSC_DUP_NAMES, Some(2))
+        );
+        let err = err_of(LINE, 4, "m a=1 1\nm,a=1 c=1 2");
+        assert_eq!(
+            (err.code, err.line),
+            (codes::TSDB_CODE_TSC_DUP_NAMES, Some(2))
+        );
+        // Two 40000-byte strings make a 80 KB row: longer than TDengine's 64 KB row.
+        let big = "x".repeat(40000);
+        let line = format!("m a=\"{big}\",b=\"{big}\" 1");
+        let err = err_of(LINE, 4, &line);
+        assert_eq!(err.code, codes::TSDB_CODE_PAR_INVALID_ROW_LENGTH);
+        // Too many columns.
+        let fields: Vec<String> = (0..4100).map(|i| format!("c{i}=t")).collect();
+        let err = err_of(LINE, 4, &format!("m {} 1", fields.join(",")));
+        assert_eq!(err.code, codes::TSDB_CODE_PAR_TOO_MANY_COLUMNS);
+    }
+
+    #[test]
+    fn value_parser_directly() {
+        assert_eq!(parse_value("\"\"").unwrap(), V::VarChar(String::new()));
+        assert_eq!(parse_value("L\"\"").unwrap(), V::NChar(String::new()));
+        assert_eq!(parse_value("-0.5e-1").unwrap(), V::Double(-0.05));
+        assert_eq!(parse_value(".5").unwrap(), V::Double(0.5));
+        assert_eq!(parse_value("+3i16").unwrap(), V::SmallInt(3));
+        assert!(matches!(parse_value("inf").unwrap(), V::Double(d) if d.is_infinite()));
+        assert_eq!(
+            parse_value("\"").unwrap_err().code,
+            codes::TSDB_CODE_TSC_INVALID_VALUE
+        );
+        assert_eq!(
+            parse_value(".").unwrap_err().code,
+            codes::TSDB_CODE_TSC_INVALID_VALUE
+        );
+        assert_eq!(
+            parse_value("e5").unwrap_err().code,
+            codes::TSDB_CODE_TSC_INVALID_VALUE
+        );
+        assert_eq!(
+            parse_value("").unwrap_err().code,
+            codes::TSDB_CODE_TSC_INVALID_VALUE
+        );
+    }
 }

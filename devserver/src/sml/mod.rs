@@ -10,6 +10,7 @@ pub mod json;
 pub mod line;
 pub mod md5;
 pub mod naming;
+pub mod sql;
 pub mod telnet;
 pub mod time;
 pub mod types;
@@ -117,7 +118,11 @@ impl std::error::Error for SmlError {}
 
 impl SmlError {
     fn whole(code: i32, message: impl Into<String>) -> Self {
-        SmlError { code, message: message.into(), line: None }
+        SmlError {
+            code,
+            message: message.into(),
+            line: None,
+        }
     }
 
     fn at(err: ParseError, line_no: usize, text: &str) -> Self {
@@ -282,7 +287,8 @@ pub fn parse<'a>(
             let line_no = i + 1;
             let point = json::parse_point(p, &ctx)
                 .map_err(|e| SmlError::at(e, line_no, &compact_json(p)))?;
-            acc.add(point, line_no).map_err(|e| SmlError::at(e, line_no, &compact_json(p)))?;
+            acc.add(point, line_no)
+                .map_err(|e| SmlError::at(e, line_no, &compact_json(p)))?;
         }
         return acc.finish(total_rows(protocol, text), options.ttl);
     }
@@ -296,7 +302,10 @@ pub fn parse<'a>(
         SmlInput::Lines(ls) => ls.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect(),
     };
     if lines.is_empty() {
-        return Err(SmlError::whole(codes::TSDB_CODE_SML_INVALID_DATA, "line num is invalid"));
+        return Err(SmlError::whole(
+            codes::TSDB_CODE_SML_INVALID_DATA,
+            "line num is invalid",
+        ));
     }
     let total = match input {
         SmlInput::Raw(s) => total_rows(protocol, s),
@@ -309,14 +318,14 @@ pub fn parse<'a>(
             telnet::parse_line(text, &ctx)
         };
         let point = point.map_err(|e| SmlError::at(e, line_no, text))?;
-        acc.add(point, line_no).map_err(|e| SmlError::at(e, line_no, text))?;
+        acc.add(point, line_no)
+            .map_err(|e| SmlError::at(e, line_no, text))?;
     }
     acc.finish(total, options.ttl)
 }
 
 fn compact_json(p: &json::Json) -> String {
-    // Re-rendered for messages only; a short form is enough.
-    format!("{p:?}")
+    p.to_string()
 }
 
 /// Per-super-table state while rows are collected.
@@ -344,12 +353,21 @@ struct Accumulator<'o> {
 
 impl<'o> Accumulator<'o> {
     fn new(options: &'o SmlOptions) -> Self {
-        Accumulator { options, tables: Vec::new(), index: HashMap::new() }
+        Accumulator {
+            options,
+            tables: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 
     fn add(&mut self, point: Point, line: usize) -> Result<(), ParseError> {
         let opts = self.options;
-        let Point { measure, mut tags, fields, ts } = point;
+        let Point {
+            measure,
+            mut tags,
+            fields,
+            ts,
+        } = point;
         check_duplicates(&tags, &fields, &opts.ts_column_name)?;
 
         let stable = dots(&measure, opts.dot_to_underline);
@@ -392,7 +410,12 @@ impl<'o> Accumulator<'o> {
             values.push((table.columns.observe(&key, &value)?, value));
         }
         table.children.entry(child.clone()).or_insert(tag_positions);
-        table.rows.push(PendingRow { child, ts, values, line });
+        table.rows.push(PendingRow {
+            child,
+            ts,
+            values,
+            line,
+        });
         Ok(())
     }
 
@@ -404,7 +427,11 @@ impl<'o> Accumulator<'o> {
             columns.extend(t.columns.into_defs());
             let mut tag_defs = t.tags.into_defs();
             if tag_defs.is_empty() {
-                tag_defs.push(ColumnDef { name: NULL_TAG_NAME.to_string(), ty: TSDB_DATA_TYPE_NCHAR, bytes: 4 + 2 });
+                tag_defs.push(ColumnDef {
+                    name: NULL_TAG_NAME.to_string(),
+                    ty: TSDB_DATA_TYPE_NCHAR,
+                    bytes: 4 + 2,
+                });
             }
             check_limits(&columns, &tag_defs).map_err(|e| SmlError {
                 code: e.code,
@@ -433,13 +460,31 @@ impl<'o> Accumulator<'o> {
                             *slot = Some(v);
                         }
                     }
-                    let tags = child_tags.get(r.child.as_str()).cloned().unwrap_or_else(|| vec![None; n_tags]);
-                    SmlRow { child_table: r.child, tags, ts: r.ts, values, line: r.line }
+                    let tags = child_tags
+                        .get(r.child.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| vec![None; n_tags]);
+                    SmlRow {
+                        child_table: r.child,
+                        tags,
+                        ts: r.ts,
+                        values,
+                        line: r.line,
+                    }
                 })
                 .collect();
-            tables.push(SmlTable { name: t.name, columns, tags: tag_defs, rows });
+            tables.push(SmlTable {
+                name: t.name,
+                columns,
+                tags: tag_defs,
+                rows,
+            });
         }
-        Ok(SmlBatch { tables, total_rows, ttl })
+        Ok(SmlBatch {
+            tables,
+            total_rows,
+            ttl,
+        })
     }
 }
 
@@ -457,15 +502,263 @@ fn check_duplicates(
     fields: &[(String, SmlValue)],
     ts_name: &str,
 ) -> Result<(), ParseError> {
-    let mut seen = std::collections::HashSet::with_capacity(tags.len() + fields.len() + 1);
-    seen.insert(ts_name);
-    for (key, _) in tags.iter().chain(fields) {
-        if !seen.insert(key.as_str()) {
-            return Err(ParseError::new(
-                codes::TSDB_CODE_TSC_DUP_NAMES,
-                format!("dumplicate key:{key}"),
-            ));
+    let dup = |key: &str| {
+        ParseError::new(
+            codes::TSDB_CODE_TSC_DUP_NAMES,
+            format!("dumplicate key:{key}"),
+        )
+    };
+    let keys =
+        || std::iter::once(ts_name).chain(tags.iter().chain(fields).map(|(k, _)| k.as_str()));
+    if tags.len() + fields.len() < 32 {
+        // Lines usually have a handful of keys: a linear scan beats hashing.
+        let mut seen: Vec<&str> = Vec::with_capacity(32);
+        for key in keys() {
+            if seen.contains(&key) {
+                return Err(dup(key));
+            }
+            seen.push(key);
+        }
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(tags.len() + fields.len() + 1);
+        for key in keys() {
+            if !seen.insert(key) {
+                return Err(dup(key));
+            }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// Fixed "now" used by the tests (ns).
+    pub const NOW_NS: i64 = 1_700_000_000_123_456_789;
+
+    /// Options with a millisecond database and a fixed clock.
+    pub fn opts() -> SmlOptions {
+        SmlOptions {
+            now_ns: Some(NOW_NS),
+            ..SmlOptions::default()
+        }
+    }
+
+    /// The error for a payload that must fail.
+    pub fn err_of(protocol: i32, precision: i32, data: &str) -> SmlError {
+        match parse(protocol, precision, data, &opts()) {
+            Err(e) => e,
+            Ok(b) => panic!("expected an error for {data:?}, got {b:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{opts, NOW_NS};
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn protocol_and_precision_checks() {
+        for p in [0, 4, -1] {
+            let err = parse(p, 0, "m c=1 1", &opts()).unwrap_err();
+            assert_eq!(err.code, codes::TSDB_CODE_SML_INVALID_PROTOCOL_TYPE);
+            assert_eq!(err.line, None);
+        }
+        for p in [-1, 7] {
+            let err = parse(TSDB_SML_LINE_PROTOCOL, p, "m c=1 1", &opts()).unwrap_err();
+            assert_eq!(err.code, codes::TSDB_CODE_SML_INVALID_PRECISION_TYPE);
+        }
+        let e = parse(TSDB_SML_LINE_PROTOCOL, 4, "m c=x 1", &opts()).unwrap_err();
+        assert_eq!(e.to_string(), format!("[0x0203] {}", e.message));
+    }
+
+    #[test]
+    fn precision_strings_like_taosadapter() {
+        let cases = [
+            ("", 0),
+            ("h", 1),
+            ("m", 2),
+            ("s", 3),
+            ("ms", 4),
+            ("u", 5),
+            ("\u{3bc}", 5),
+            ("ns", 6),
+            ("us", 0),
+            ("MS", 0),
+        ];
+        for (s, want) in cases {
+            assert_eq!(precision_from_str(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn total_rows_counts_like_the_raw_splitter() {
+        assert_eq!(total_rows(1, ""), 0);
+        assert_eq!(total_rows(1, "a"), 1);
+        assert_eq!(total_rows(1, "a\n"), 1);
+        assert_eq!(total_rows(1, "a\nb"), 2);
+        assert_eq!(total_rows(1, "a\n\nb\n"), 3);
+        assert_eq!(total_rows(1, "#c\na\n#d"), 1);
+        assert_eq!(total_rows(2, "#c\na"), 2);
+        assert_eq!(total_rows(3, "{\n}"), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_in_long_lines() {
+        let mut fields: Vec<String> = (0..40).map(|i| format!("c{i}=1")).collect();
+        assert!(parse(1, 4, format!("m {} 1", fields.join(",")).as_str(), &opts()).is_ok());
+        fields.push("c7=2".into());
+        let err = parse(1, 4, format!("m {} 1", fields.join(",")).as_str(), &opts()).unwrap_err();
+        assert_eq!(err.code, codes::TSDB_CODE_TSC_DUP_NAMES);
+        assert!(
+            err.message.starts_with("dumplicate key:c7"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn ttl_is_carried() {
+        let mut o = opts();
+        o.ttl = 7;
+        assert_eq!(parse(1, 4, "m c=1 1", &o).unwrap().ttl, 7);
+    }
+
+    #[test]
+    fn long_lines_are_reported_truncated() {
+        let line = format!("m s=\"{}\" abc", "x".repeat(2000));
+        let err = parse(1, 4, line.as_str(), &opts()).unwrap_err();
+        assert_eq!(err.code, codes::TSDB_CODE_INVALID_TIMESTAMP);
+        assert!(err.message.ends_with("..."), "{}", err.message);
+        assert!(err.message.len() < 700);
+    }
+
+    /// 100,000 lines over 100 child tables; prints the time (run with `--release` to get the
+    /// figure in the report).
+    #[test]
+    fn parse_100k_lines_quickly() {
+        let mut data = String::with_capacity(100_000 * 80);
+        for i in 0..100_000u64 {
+            data.push_str(&format!(
+                "meters,location=California.SanFrancisco,groupid={} current={}.5,voltage={}i32,phase=0.3f32,note=\"n{}\" {}\n",
+                i % 100,
+                i % 37,
+                200 + i % 20,
+                i % 10,
+                1_626_006_833_639_000_000u64 + i * 1_000_000
+            ));
+        }
+        let start = std::time::Instant::now();
+        let batch = parse(TSDB_SML_LINE_PROTOCOL, 0, data.as_str(), &opts()).unwrap();
+        let elapsed = start.elapsed();
+        eprintln!(
+            "sml: parsed 100000 lines ({} bytes) in {elapsed:?}",
+            data.len()
+        );
+        assert_eq!(batch.row_count(), 100_000);
+        assert_eq!(batch.tables[0].child_tables().len(), 100);
+        assert_eq!(batch.tables[0].rows[99_999].ts, 1_626_006_833_639 + 99_999);
+        // Release measured ~0.2 s; the bounds leave room for a loaded shared machine, and a
+        // debug build is an order of magnitude slower.
+        let bound = if cfg!(debug_assertions) { 90 } else { 2 };
+        assert!(elapsed.as_secs() < bound, "{elapsed:?}");
+    }
+
+    static FUZZ_INPUTS: AtomicUsize = AtomicUsize::new(0);
+
+    const SEEDS: [&str; 6] = [
+        "st,t1=3,t2=4 c1=3i64,c3=\"pa ss,it\",c2=false,c4=4f64 1626006833639000000",
+        "m\\,x\\ y,k\\=1=v\\ a c=L\"中\",d=B\"\\x98f4\",e=G\"POINT(1 2)\" 1",
+        "sys.cpu 1626006833 1.5 host=a dc=b",
+        "#comment",
+        r#"{"metric":"m","timestamp":1648432611,"value":{"value":3,"type":"i8"},"tags":{"t":"x"}}"#,
+        r#"[{"metric":"m","timestamp":{"value":1,"type":"ms"},"value":true,"tags":{"a":1}}]"#,
+    ];
+
+    fn check_never_panics(data: &str) {
+        FUZZ_INPUTS.fetch_add(1, Ordering::Relaxed);
+        for protocol in 0..=4 {
+            for precision in [0, 1, 4, 6, 9] {
+                let mut o = opts();
+                o.table_name_key = Some("t1".into());
+                if let Ok(batch) = parse(protocol, precision, data, &o) {
+                    // Every row is aligned with its table's schema.
+                    for t in &batch.tables {
+                        for r in &t.rows {
+                            assert_eq!(r.values.len() + 1, t.columns.len());
+                            assert_eq!(r.tags.len(), t.tags.len());
+                            assert!(!r.child_table.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Random edits (insert / delete / replace with any char) applied to a valid seed.
+    fn mutated() -> impl Strategy<Value = String> {
+        (
+            0usize..SEEDS.len(),
+            proptest::collection::vec((any::<usize>(), 0u8..3, any::<char>()), 1..6),
+        )
+            .prop_map(|(seed, edits)| {
+                let mut chars: Vec<char> = SEEDS[seed].chars().collect();
+                for (pos, op, c) in edits {
+                    let at = pos % (chars.len() + 1);
+                    match op {
+                        0 => chars.insert(at, c),
+                        1 if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        _ if at < chars.len() => chars[at] = c,
+                        _ => chars.push(c),
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    /// Fuzz: random protocol-alphabet text, arbitrary Unicode and mutated valid inputs, each
+    /// tried with every protocol and several precisions; none may panic. Prints the count.
+    #[test]
+    fn fuzz_never_panics() {
+        use proptest::test_runner::{Config, TestRunner};
+        const CASES: u32 = 3000;
+        let config = Config {
+            cases: CASES,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let alphabet = "[a-zA-Z0-9 ,=\"\\\\.#\n{}:\\[\\]LBGiuf_-]{0,80}";
+        let before = FUZZ_INPUTS.load(Ordering::Relaxed);
+        TestRunner::new(config.clone())
+            .run(&alphabet, |data| {
+                check_never_panics(&data);
+                Ok(())
+            })
+            .unwrap();
+        TestRunner::new(config.clone())
+            .run(&any::<String>(), |data| {
+                check_never_panics(&data);
+                Ok(())
+            })
+            .unwrap();
+        TestRunner::new(config)
+            .run(&mutated(), |data| {
+                check_never_panics(&data);
+                Ok(())
+            })
+            .unwrap();
+        let ran = FUZZ_INPUTS.load(Ordering::Relaxed) - before;
+        eprintln!(
+            "sml fuzz: {ran} inputs x 5 protocols x 5 precisions = {} parses",
+            ran * 25
+        );
+        assert!(ran >= 3 * CASES as usize, "{ran}");
+        let _ = NOW_NS;
+    }
 }

@@ -54,7 +54,11 @@ pub fn md5_name(stable: &str, tags: &[(String, SmlValue)]) -> String {
         ctx.update(b",");
         ctx.update(key.as_bytes());
         ctx.update(b"=");
-        ctx.update(&value.md5_bytes());
+        match value {
+            // Common case without an allocation.
+            SmlValue::NChar(v) | SmlValue::VarChar(v) => ctx.update(v.as_bytes()),
+            other => ctx.update(&other.md5_bytes()),
+        }
     }
     format!("t_{}", hex(&ctx.finish()))
 }
@@ -114,9 +118,9 @@ pub fn child_table_name(
     }
 
     if let Some(key) = key {
-        let found = tags.iter().position(|(k, v)| {
-            k == key && matches!(v, SmlValue::VarChar(_) | SmlValue::NChar(_))
-        });
+        let found = tags
+            .iter()
+            .position(|(k, v)| k == key && matches!(v, SmlValue::VarChar(_) | SmlValue::NChar(_)));
         if let Some(pos) = found {
             let (_, value) = tags.remove(pos);
             let text = tag_text(&value).unwrap_or_default();
@@ -146,10 +150,16 @@ mod tests {
         assert_eq!(tags.len(), 2, "MD5 rule keeps every tag");
         // Independent of the input order.
         let mut again = vec![nchar("t1", "3"), nchar("t2", "4")];
-        assert_eq!(child_table_name("st", &mut again, &NamingRule::default()), name);
+        assert_eq!(
+            child_table_name("st", &mut again, &NamingRule::default()),
+            name
+        );
         // A different value gives a different name.
         let mut other = vec![nchar("t1", "3"), nchar("t2", "5")];
-        assert_ne!(child_table_name("st", &mut other, &NamingRule::default()), name);
+        assert_ne!(
+            child_table_name("st", &mut other, &NamingRule::default()),
+            name
+        );
     }
 
     #[test]
@@ -158,7 +168,10 @@ mod tests {
         assert_eq!(compare_keys("a", "ab"), Ordering::Less);
         assert_eq!(compare_keys("Ab", "aC"), Ordering::Less);
         let tags = vec![nchar("ab", "1"), nchar("B", "2"), nchar("a", "3")];
-        assert_eq!(md5_name("m", &tags), format!("t_{}", md5_hex(b"m,a=3,ab=1,B=2")));
+        assert_eq!(
+            md5_name("m", &tags),
+            format!("t_{}", md5_hex(b"m,a=3,ab=1,B=2"))
+        );
     }
 
     #[test]
@@ -176,7 +189,11 @@ mod tests {
 
     #[test]
     fn key_tag_names_the_table_and_is_removed() {
-        let rule = NamingRule { table_name_key: Some("tname"), dot_to_underline: true, ..Default::default() };
+        let rule = NamingRule {
+            table_name_key: Some("tname"),
+            dot_to_underline: true,
+            ..Default::default()
+        };
         let mut tags = vec![nchar("t1", "a"), nchar("tname", "dev.01")];
         assert_eq!(child_table_name("st", &mut tags, &rule), "dev_01");
         assert_eq!(tags, vec![nchar("t1", "a")]);
@@ -190,7 +207,10 @@ mod tests {
         let mut tags = vec![nchar("TNAME", "x")];
         assert!(child_table_name("st", &mut tags, &rule).starts_with("t_"));
         // The client option is the fallback key; long values are cut to 192 bytes.
-        let rule = NamingRule { child_table_name_option: Some("id"), ..Default::default() };
+        let rule = NamingRule {
+            child_table_name_option: Some("id"),
+            ..Default::default()
+        };
         let mut tags = vec![nchar("id", &"x".repeat(300))];
         assert_eq!(child_table_name("st", &mut tags, &rule), "x".repeat(192));
         // Without dot conversion the dots stay.
@@ -200,7 +220,11 @@ mod tests {
 
     #[test]
     fn auto_delimiter_rule() {
-        let rule = NamingRule { auto_delimiter: Some("-"), dot_to_underline: true, ..Default::default() };
+        let rule = NamingRule {
+            auto_delimiter: Some("-"),
+            dot_to_underline: true,
+            ..Default::default()
+        };
         let mut tags = vec![nchar("t2", "x.y"), nchar("t1", "b")];
         assert_eq!(child_table_name("st", &mut tags, &rule), "x_y-b");
         assert_eq!(tags.len(), 2);
@@ -208,7 +232,11 @@ mod tests {
         let mut tags = vec![nchar("t1", &"a".repeat(150)), nchar("t2", &"b".repeat(50))];
         assert!(child_table_name("st", &mut tags, &rule).starts_with("t_"));
         // A table_name_key disables the delimiter rule.
-        let rule = NamingRule { auto_delimiter: Some("-"), table_name_key: Some("t1"), ..Default::default() };
+        let rule = NamingRule {
+            auto_delimiter: Some("-"),
+            table_name_key: Some("t1"),
+            ..Default::default()
+        };
         let mut tags = vec![nchar("t2", "x"), nchar("t1", "b")];
         assert_eq!(child_table_name("st", &mut tags, &rule), "b");
     }

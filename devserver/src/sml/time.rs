@@ -179,7 +179,10 @@ mod tests {
     const NOW: i64 = 1_700_000_000_123_456_789;
 
     fn ctx(db: u8) -> TimeCtx {
-        TimeCtx { db_precision: db, now_ns: NOW }
+        TimeCtx {
+            db_precision: db,
+            now_ns: NOW,
+        }
     }
 
     #[test]
@@ -188,11 +191,23 @@ mod tests {
         let us = ctx(TSDB_TIME_PRECISION_MICRO);
         let ns = ctx(TSDB_TIME_PRECISION_NANO);
         // Not configured = nanoseconds.
-        assert_eq!(line_ts("1626006833639000000", 0, &ms).unwrap(), 1626006833639);
-        assert_eq!(line_ts("1626006833639000123", 0, &us).unwrap(), 1626006833639000);
-        assert_eq!(line_ts("1626006833639000123", 6, &ns).unwrap(), 1626006833639000123);
+        assert_eq!(
+            line_ts("1626006833639000000", 0, &ms).unwrap(),
+            1626006833639
+        );
+        assert_eq!(
+            line_ts("1626006833639000123", 0, &us).unwrap(),
+            1626006833639000
+        );
+        assert_eq!(
+            line_ts("1626006833639000123", 6, &ns).unwrap(),
+            1626006833639000123
+        );
         assert_eq!(line_ts("1626006833639001", 5, &ms).unwrap(), 1626006833639);
-        assert_eq!(line_ts("1626006833639", 4, &ns).unwrap(), 1626006833639000000);
+        assert_eq!(
+            line_ts("1626006833639", 4, &ns).unwrap(),
+            1626006833639000000
+        );
         assert_eq!(line_ts("1626006833", 3, &ms).unwrap(), 1626006833000);
         assert_eq!(line_ts("27100113", 2, &ms).unwrap(), 27100113 * 60_000);
         assert_eq!(line_ts("451668", 1, &us).unwrap(), 451668 * 3_600_000_000);
@@ -233,9 +248,15 @@ mod tests {
         assert!(json_number_ts(-1.0, &ms).is_err());
         assert!(json_number_ts(123.0, &ms).is_err());
         assert!(json_number_ts(1e30, &ms).is_err());
-        assert_eq!(json_typed_ts(1626006833639001.0, "us", &ms).unwrap(), 1626006833639);
+        assert_eq!(
+            json_typed_ts(1626006833639001.0, "us", &ms).unwrap(),
+            1626006833639
+        );
         assert_eq!(json_typed_ts(5.0, "S", &ms).unwrap(), 5000);
-        assert_eq!(json_typed_ts(7.0, "ns", &ctx(TSDB_TIME_PRECISION_NANO)).unwrap(), 7);
+        assert_eq!(
+            json_typed_ts(7.0, "ns", &ctx(TSDB_TIME_PRECISION_NANO)).unwrap(),
+            7
+        );
         assert!(json_typed_ts(7.0, "h", &ms).is_err());
     }
 }

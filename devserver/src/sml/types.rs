@@ -40,7 +40,10 @@ pub struct ParseError {
 impl ParseError {
     /// Builds an error from a code and detail text.
     pub fn new(code: i32, detail: impl Into<String>) -> Self {
-        ParseError { code, detail: detail.into() }
+        ParseError {
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -201,7 +204,11 @@ fn fixed_bytes(ty: u8) -> u32 {
 /// the smallest power of two strictly greater than `len` below 1024, the exact length from
 /// 1024 on, capped at the type maximum.
 pub fn declared_width(ty: u8, len: usize) -> u32 {
-    let max = if ty == TSDB_DATA_TYPE_NCHAR { MAX_NCHAR_LEN } else { MAX_BINARY_LEN };
+    let max = if ty == TSDB_DATA_TYPE_NCHAR {
+        MAX_NCHAR_LEN
+    } else {
+        MAX_BINARY_LEN
+    };
     let width = if len < 1024 {
         let mut w = 1usize;
         while w <= len {
@@ -243,12 +250,20 @@ impl ColumnDef {
             Some(len) => bytes_for_width(ty, declared_width(ty, len)),
             None => fixed_bytes(ty),
         };
-        ColumnDef { name: name.to_string(), ty, bytes }
+        ColumnDef {
+            name: name.to_string(),
+            ty,
+            bytes,
+        }
     }
 
     /// The timestamp column (`_ts`).
     pub fn timestamp(name: &str) -> Self {
-        ColumnDef { name: name.to_string(), ty: TSDB_DATA_TYPE_TIMESTAMP, bytes: 8 }
+        ColumnDef {
+            name: name.to_string(),
+            ty: TSDB_DATA_TYPE_TIMESTAMP,
+            bytes: 8,
+        }
     }
 
     /// Declared width for variable types (`N` in `VARCHAR(N)`), the byte size otherwise.
@@ -399,7 +414,12 @@ pub fn plan_against_existing(
     let mut changes = Vec::new();
     let find = |defs: &[ColumnDef], name: &str| defs.iter().position(|d| d.name == name);
     for (is_tag, wanted, mine, other) in [
-        (false, wanted_columns.get(1..).unwrap_or(&[]), existing_columns, existing_tags),
+        (
+            false,
+            wanted_columns.get(1..).unwrap_or(&[]),
+            existing_columns,
+            existing_tags,
+        ),
         (true, wanted_tags, existing_tags, existing_columns),
     ] {
         for want in wanted {
@@ -424,7 +444,10 @@ pub fn plan_against_existing(
                     });
                 }
             } else if find(other, &want.name).is_some()
-                || (!is_tag && existing_columns.first().is_some_and(|c| c.name == want.name))
+                || (!is_tag
+                    && existing_columns
+                        .first()
+                        .is_some_and(|c| c.name == want.name))
             {
                 return Err(ParseError::new(
                     codes::TSDB_CODE_SML_INVALID_DATA,
@@ -455,14 +478,26 @@ mod tests {
         assert_eq!(declared_width(TSDB_DATA_TYPE_VARCHAR, 1023), 1024);
         assert_eq!(declared_width(TSDB_DATA_TYPE_VARCHAR, 1024), 1024);
         assert_eq!(declared_width(TSDB_DATA_TYPE_VARCHAR, 5000), 5000);
-        assert_eq!(declared_width(TSDB_DATA_TYPE_VARCHAR, 70000), MAX_BINARY_LEN as u32);
-        assert_eq!(declared_width(TSDB_DATA_TYPE_NCHAR, 20000), MAX_NCHAR_LEN as u32);
+        assert_eq!(
+            declared_width(TSDB_DATA_TYPE_VARCHAR, 70000),
+            MAX_BINARY_LEN as u32
+        );
+        assert_eq!(
+            declared_width(TSDB_DATA_TYPE_NCHAR, 20000),
+            MAX_NCHAR_LEN as u32
+        );
         let c = ColumnDef::for_value("c", &SmlValue::NChar("abc".into()));
-        assert_eq!((c.bytes, c.width(), c.sql_type()), (4 * 4 + 2, 4, "NCHAR(4)".to_string()));
+        assert_eq!(
+            (c.bytes, c.width(), c.sql_type()),
+            (4 * 4 + 2, 4, "NCHAR(4)".to_string())
+        );
         let c = ColumnDef::for_value("c", &SmlValue::VarChar("passit".into()));
         assert_eq!((c.bytes, c.sql_type()), (8 + 2, "VARCHAR(8)".to_string()));
         let c = ColumnDef::for_value("c", &SmlValue::UInt(1));
-        assert_eq!((c.ty, c.bytes, c.sql_type()), (13, 4, "INT UNSIGNED".to_string()));
+        assert_eq!(
+            (c.ty, c.bytes, c.sql_type()),
+            (13, 4, "INT UNSIGNED".to_string())
+        );
     }
 
     #[test]
@@ -470,14 +505,22 @@ mod tests {
         let mut b = SchemaBuilder::new();
         assert_eq!(b.observe("a", &SmlValue::VarChar("x".into())).unwrap(), 0);
         assert_eq!(b.observe("b", &SmlValue::Double(1.0)).unwrap(), 1);
-        assert_eq!(b.observe("a", &SmlValue::VarChar("longer text".into())).unwrap(), 0);
+        assert_eq!(
+            b.observe("a", &SmlValue::VarChar("longer text".into()))
+                .unwrap(),
+            0
+        );
         assert_eq!(b.defs()[0].bytes, 16 + 2);
         // A shorter value never narrows.
         b.observe("a", &SmlValue::VarChar("y".into())).unwrap();
         assert_eq!(b.defs()[0].bytes, 18);
         let err = b.observe("b", &SmlValue::BigInt(1)).unwrap_err();
         assert_eq!(err.code, codes::TSDB_CODE_SML_NOT_SAME_TYPE);
-        assert!(err.detail.contains("BIGINT") && err.detail.contains("DOUBLE"), "{}", err.detail);
+        assert!(
+            err.detail.contains("BIGINT") && err.detail.contains("DOUBLE"),
+            "{}",
+            err.detail
+        );
         // Names are case-sensitive: "A" is another column.
         assert_eq!(b.observe("A", &SmlValue::BigInt(1)).unwrap(), 2);
         assert_eq!(b.len(), 3);
@@ -485,10 +528,16 @@ mod tests {
 
     #[test]
     fn value_length_limits() {
-        assert!(SmlValue::VarChar("a".repeat(MAX_BINARY_LEN)).check_len().is_ok());
-        let err = SmlValue::VarChar("a".repeat(MAX_BINARY_LEN + 1)).check_len().unwrap_err();
+        assert!(SmlValue::VarChar("a".repeat(MAX_BINARY_LEN))
+            .check_len()
+            .is_ok());
+        let err = SmlValue::VarChar("a".repeat(MAX_BINARY_LEN + 1))
+            .check_len()
+            .unwrap_err();
         assert_eq!(err.code, codes::TSDB_CODE_PAR_INVALID_VAR_COLUMN_LEN);
-        let err = SmlValue::NChar("a".repeat(MAX_NCHAR_LEN + 1)).check_len().unwrap_err();
+        let err = SmlValue::NChar("a".repeat(MAX_NCHAR_LEN + 1))
+            .check_len()
+            .unwrap_err();
         assert_eq!(err.code, codes::TSDB_CODE_PAR_INVALID_VAR_COLUMN_LEN);
         assert!(SmlValue::Double(1.0).check_len().is_ok());
     }
@@ -496,31 +545,67 @@ mod tests {
     #[test]
     fn md5_bytes_are_little_endian_of_type_width() {
         assert_eq!(SmlValue::SmallInt(0x0102).md5_bytes(), vec![2, 1]);
-        assert_eq!(SmlValue::Double(1.0).md5_bytes(), 1.0f64.to_le_bytes().to_vec());
+        assert_eq!(
+            SmlValue::Double(1.0).md5_bytes(),
+            1.0f64.to_le_bytes().to_vec()
+        );
         assert_eq!(SmlValue::Bool(true).md5_bytes(), vec![1]);
-        assert_eq!(SmlValue::NChar("é".into()).md5_bytes(), "é".as_bytes().to_vec());
+        assert_eq!(
+            SmlValue::NChar("é".into()).md5_bytes(),
+            "é".as_bytes().to_vec()
+        );
     }
 
     #[test]
     fn limits_are_enforced() {
         let ts = ColumnDef::timestamp("_ts");
-        let wide = ColumnDef { name: "s".into(), ty: TSDB_DATA_TYPE_VARCHAR, bytes: 65519 };
-        let err = check_limits(&[ts.clone(), wide], &[]).unwrap_err();
+        let wide = ColumnDef {
+            name: "s".into(),
+            ty: TSDB_DATA_TYPE_VARCHAR,
+            bytes: 65519,
+        };
+        assert!(
+            check_limits(&[ts.clone(), wide.clone()], &[]).is_ok(),
+            "65527 bytes fit"
+        );
+        let big = ColumnDef {
+            name: "i".into(),
+            ty: TSDB_DATA_TYPE_BIGINT,
+            bytes: 8,
+        };
+        let err = check_limits(&[ts.clone(), wide, big], &[]).unwrap_err();
         assert_eq!(err.code, codes::TSDB_CODE_PAR_INVALID_ROW_LENGTH);
         let many: Vec<ColumnDef> = (0..MAX_COLUMNS)
-            .map(|i| ColumnDef { name: format!("c{i}"), ty: TSDB_DATA_TYPE_BOOL, bytes: 1 })
+            .map(|i| ColumnDef {
+                name: format!("c{i}"),
+                ty: TSDB_DATA_TYPE_BOOL,
+                bytes: 1,
+            })
             .collect();
         let mut cols = vec![ts.clone()];
         cols.extend(many);
-        assert_eq!(check_limits(&cols, &[]).unwrap_err().code, codes::TSDB_CODE_PAR_TOO_MANY_COLUMNS);
+        assert_eq!(
+            check_limits(&cols, &[]).unwrap_err().code,
+            codes::TSDB_CODE_PAR_TOO_MANY_COLUMNS
+        );
         let tags: Vec<ColumnDef> = (0..=MAX_TAGS)
-            .map(|i| ColumnDef { name: format!("t{i}"), ty: TSDB_DATA_TYPE_NCHAR, bytes: 6 })
+            .map(|i| ColumnDef {
+                name: format!("t{i}"),
+                ty: TSDB_DATA_TYPE_NCHAR,
+                bytes: 6,
+            })
             .collect();
         assert_eq!(
-            check_limits(&[ts.clone()], &tags).unwrap_err().code,
+            check_limits(std::slice::from_ref(&ts), &tags)
+                .unwrap_err()
+                .code,
             codes::TSDB_CODE_PAR_INVALID_TAGS_NUM
         );
-        let big_tag = ColumnDef { name: "t".into(), ty: TSDB_DATA_TYPE_NCHAR, bytes: 16387 * 4 };
+        let big_tag = ColumnDef {
+            name: "t".into(),
+            ty: TSDB_DATA_TYPE_NCHAR,
+            bytes: 16387 * 4,
+        };
         assert_eq!(
             check_limits(&[ts], &[big_tag]).unwrap_err().code,
             codes::TSDB_CODE_PAR_INVALID_TAGS_LENGTH
@@ -554,8 +639,13 @@ mod tests {
             ]
         );
         let c1_double = ColumnDef::for_value("c1", &SmlValue::Double(1.0));
-        let err = plan_against_existing(&existing_cols, &existing_tags, &[ts.clone(), c1_double], &[])
-            .unwrap_err();
+        let err = plan_against_existing(
+            &existing_cols,
+            &existing_tags,
+            &[ts.clone(), c1_double],
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(err.code, codes::TSDB_CODE_SML_INVALID_DATA);
         assert!(err.detail.contains("point type and db type mismatch"));
         // A field named like an existing tag.
