@@ -2,12 +2,16 @@
 //! ping/pong/close and keep-alive, and dispatch into the per-area action tables
 //! (`query.rs`; stmt, stmt2, schemaless and raw writes get their own files later).
 
+pub mod bind;
 pub mod deflate;
 pub mod envelope;
 pub mod frame;
 pub mod query;
 pub mod reply;
 pub mod session;
+pub mod sml;
+pub mod stmt;
+pub mod stmt2;
 
 use std::io::BufReader;
 use std::net::TcpStream;

@@ -62,6 +62,8 @@ pub struct WsSession {
     pub results: HashMap<u64, OpenResult>,
     /// Last result id handed out (ids start at 1, shared by every area).
     pub last_id: u64,
+    /// Stmt v1 and stmt2 statements of this socket (`bind/`).
+    pub stmts: super::bind::StmtTable,
 }
 
 /// What an area's action table did with a message.
@@ -120,6 +122,7 @@ impl WsSession {
             conn: None,
             results: HashMap::new(),
             last_id: 0,
+            stmts: Default::default(),
         }
     }
 
@@ -208,6 +211,15 @@ impl WsSession {
             Handled::Reply(r) => return r,
             Handled::NotMine => {}
         }
+        if let Handled::Reply(r) = super::stmt::text_action(self, &req) {
+            return r;
+        }
+        if let Handled::Reply(r) = super::stmt2::text_action(self, &req) {
+            return r;
+        }
+        if let Handled::Reply(r) = super::sml::text_action(self, &req) {
+            return r;
+        }
         Some(req.error(req.req_id(), &format!("unknown action {}", req.action)))
     }
 
@@ -239,6 +251,12 @@ impl WsSession {
             match query::binary_action(self, &h, data, start) {
                 Handled::Reply(r) => return r,
                 Handled::NotMine => {}
+            }
+            if let Handled::Reply(r) = super::stmt::binary_action(self, &h, data, start) {
+                return r;
+            }
+            if let Handled::Reply(r) = super::stmt2::binary_action(self, &h, data, start) {
+                return r;
             }
         }
         Some(reply::error(
