@@ -1452,304 +1452,295 @@ const char *taos_data_type(int type);
 
 /**
  * Inserts `numLines` lines in `protocol` (`TSDB_SML_*_PROTOCOL`) with timestamp
- * `precision` (`TSDB_SML_TIMESTAMP_*`). Returns a result to check with `taos_errno` and free
- * with `taos_free_result`. Not supported yet: the result carries `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * `precision` (`TSDB_SML_TIMESTAMP_*`, line protocol only) in one request. Returns a result
+ * to check with `taos_errno` and free with `taos_free_result` (see the module doc).
+ *
+ * # Safety
+ * `lines` must be NULL or point to `numLines` pointers, each NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert(TAOS *taos, char **lines, int numLines, int protocol, int precision);
 
 /**
- * `taos_schemaless_insert` with a request id. Not supported yet (see there).
+ * `taos_schemaless_insert` with a request id (0 = generated).
+ *
+ * # Safety
+ * `lines` must be NULL or point to `numLines` pointers, each NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert_with_reqid(TAOS *taos, char **lines, int numLines, int protocol, int precision, int64_t reqid);
 
 /**
- * Inserts the `len` bytes of `lines` (one buffer, lines separated by newlines);
- * `*totalRows` receives the rows parsed. Not supported yet: sets `*totalRows = 0` and
- * returns a result carrying `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Inserts the `len` bytes of `lines` (lines separated by `\n`) in one request; `*totalRows`
+ * receives the number of lines.
  *
  * # Safety
- * `totalRows` must be NULL or writable.
+ * `lines` must be NULL or readable for `len` bytes; `totalRows` NULL or writable.
  */
 TAOS_RES *taos_schemaless_insert_raw(TAOS *taos, char *lines, int len, int32_t *totalRows, int protocol, int precision);
 
 /**
- * `taos_schemaless_insert_raw` with a request id. Not supported yet (see there).
+ * `taos_schemaless_insert_raw` with a request id (0 = generated).
  *
  * # Safety
- * `totalRows` must be NULL or writable.
+ * `lines` must be NULL or readable for `len` bytes; `totalRows` NULL or writable.
  */
 TAOS_RES *taos_schemaless_insert_raw_with_reqid(TAOS *taos, char *lines, int len, int32_t *totalRows, int protocol, int precision, int64_t reqid);
 
 /**
- * `taos_schemaless_insert` with a TTL in days for auto-created tables. Not supported yet.
+ * `taos_schemaless_insert` with a TTL in days for auto-created child tables.
+ *
+ * # Safety
+ * `lines` must be NULL or point to `numLines` pointers, each NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert_ttl(TAOS *taos, char **lines, int numLines, int protocol, int precision, int32_t ttl);
 
 /**
- * `taos_schemaless_insert_ttl` with a request id. Not supported yet.
+ * `taos_schemaless_insert_ttl` with a request id (0 = generated).
+ *
+ * # Safety
+ * `lines` must be NULL or point to `numLines` pointers, each NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert_ttl_with_reqid(TAOS *taos, char **lines, int numLines, int protocol, int precision, int32_t ttl, int64_t reqid);
 
 /**
- * `taos_schemaless_insert_raw` with a TTL. Not supported yet: sets `*totalRows = 0`.
+ * `taos_schemaless_insert_raw` with a TTL in days for auto-created child tables.
  *
  * # Safety
- * `totalRows` must be NULL or writable.
+ * `lines` must be NULL or readable for `len` bytes; `totalRows` NULL or writable.
  */
 TAOS_RES *taos_schemaless_insert_raw_ttl(TAOS *taos, char *lines, int len, int32_t *totalRows, int protocol, int precision, int32_t ttl);
 
 /**
- * `taos_schemaless_insert_raw_ttl` with a request id. Not supported yet: sets
- * `*totalRows = 0`.
+ * `taos_schemaless_insert_raw_ttl` with a request id (0 = generated).
  *
  * # Safety
- * `totalRows` must be NULL or writable.
+ * `lines` must be NULL or readable for `len` bytes; `totalRows` NULL or writable.
  */
 TAOS_RES *taos_schemaless_insert_raw_ttl_with_reqid(TAOS *taos, char *lines, int len, int32_t *totalRows, int protocol, int precision, int32_t ttl, int64_t reqid);
 
 /**
  * `taos_schemaless_insert_raw_ttl_with_reqid` where `tbnameKey` names the tag whose value
- * becomes the child-table name (NULL = default). Not supported yet: sets `*totalRows = 0`.
+ * becomes the child-table name (NULL or empty = TDengine's default naming).
  *
  * # Safety
- * `totalRows` must be NULL or writable.
+ * `lines` must be NULL or readable for `len` bytes; `totalRows` NULL or writable; `tbnameKey`
+ * NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert_raw_ttl_with_reqid_tbname_key(TAOS *taos, char *lines, int len, int32_t *totalRows, int protocol, int precision, int32_t ttl, int64_t reqid, char *tbnameKey);
 
 /**
- * `taos_schemaless_insert_ttl_with_reqid` with a `tbnameKey` (see the raw variant). Not
- * supported yet.
+ * `taos_schemaless_insert_ttl_with_reqid` with a `tbnameKey` (see the raw variant).
+ *
+ * # Safety
+ * `lines` must be NULL or point to `numLines` pointers, each NULL or a C string; `tbnameKey`
+ * NULL or a C string.
  */
 TAOS_RES *taos_schemaless_insert_ttl_with_reqid_tbname_key(TAOS *taos, char **lines, int numLines, int protocol, int precision, int32_t ttl, int64_t reqid, char *tbnameKey);
 
 /**
- * Creates a stmt v1 handle. Not supported yet: returns NULL; `taos_errno(NULL)` then
- * gives `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Creates a stmt handle on `taos`. Returns NULL on failure (`taos_errno(NULL)` /
+ * `taos_stmt_errstr(NULL)` tell why). Release with `taos_stmt_close`.
  */
 TAOS_STMT *taos_stmt_init(TAOS *taos);
 
 /**
- * As `taos_stmt_init` with a request id. Not supported yet: returns NULL (see there).
+ * As `taos_stmt_init` with a request id (propagated to server logs).
  */
 TAOS_STMT *taos_stmt_init_with_reqid(TAOS *taos, int64_t reqid);
 
 /**
- * As `taos_stmt_init` with options (may be NULL). Not supported yet: returns NULL.
+ * As `taos_stmt_init` with options (may be NULL: defaults).
  */
 TAOS_STMT *taos_stmt_init_with_options(TAOS *taos, struct TAOS_STMT_OPTIONS *options);
 
 /**
- * Prepares `sql` (`length` 0 = `strlen(sql)`). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Prepares `sql` (`length` 0 = `strlen(sql)`). Returns 0 or an error code.
  */
 int taos_stmt_prepare(TAOS_STMT *stmt, const char *sql, unsigned long length);
 
 /**
- * Sets the table name and binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1). Not
- * supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Sets the table name and binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1) for the
+ * next `taos_stmt_add_batch`. Returns 0 or an error code.
  */
 int taos_stmt_set_tbname_tags(TAOS_STMT *stmt, const char *name, struct TAOS_MULTI_BIND *tags);
 
 /**
- * Sets the table name. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Sets the table name for the next `taos_stmt_add_batch`. Returns 0 or an error code.
  */
 int taos_stmt_set_tbname(TAOS_STMT *stmt, const char *name);
 
 /**
- * Binds the tags. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1). Returns 0 or an error code.
  */
 int taos_stmt_set_tags(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *tags);
 
 /**
- * Sets the sub-table name (alias of `taos_stmt_set_tbname`). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Sets the sub-table name (same as `taos_stmt_set_tbname`).
  */
 int taos_stmt_set_sub_tbname(TAOS_STMT *stmt, const char *name);
 
 /**
- * Describes the tags of the prepared insert; the array is released with
- * `taos_stmt_reclaim_fields`. Not supported yet: sets `*fieldNum = 0`, `*fields = NULL`
- * (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `fieldNum` / `fields` must be NULL or writable.
+ * Describes the tag placeholders of the prepared insert: `*fieldNum` entries in `*fields`
+ * (NULL when there are none), released with `taos_stmt_reclaim_fields`. Returns 0 or an
+ * error code (then `*fieldNum` = 0 and `*fields` = NULL).
  */
 int taos_stmt_get_tag_fields(TAOS_STMT *stmt, int *fieldNum, struct TAOS_FIELD_E **fields);
 
 /**
- * Describes the columns of the prepared insert; the array is released with
- * `taos_stmt_reclaim_fields`. Not supported yet: sets `*fieldNum = 0`, `*fields = NULL`
- * (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `fieldNum` / `fields` must be NULL or writable.
+ * Describes the column placeholders of the prepared insert (see
+ * `taos_stmt_get_tag_fields`).
  */
 int taos_stmt_get_col_fields(TAOS_STMT *stmt, int *fieldNum, struct TAOS_FIELD_E **fields);
 
 /**
- * Frees an array from `taos_stmt_get_tag_fields` / `taos_stmt_get_col_fields`. Those never
- * return an array yet, so there is nothing to free: no-op (also for NULL).
+ * Frees an array from `taos_stmt_get_tag_fields` / `taos_stmt_get_col_fields`. NULL and
+ * unknown pointers are ignored.
  */
 void taos_stmt_reclaim_fields(TAOS_STMT *stmt, struct TAOS_FIELD_E *fields);
 
 /**
- * Tells whether the prepared statement is an insert (`*insert` = 1/0). Not supported yet:
- * sets `*insert = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `insert` must be NULL or writable.
+ * `*insert` = 1 for an INSERT, 0 otherwise. Returns 0 or an error code.
  */
 int taos_stmt_is_insert(TAOS_STMT *stmt, int *insert);
 
 /**
- * Number of `?` parameters. Not supported yet: sets `*nums = 0` (when non-NULL) and returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `nums` must be NULL or writable.
+ * Number of `?` placeholders (for an insert including the table name and tags, as the
+ * official WebSocket library). Returns 0 or an error code.
  */
 int taos_stmt_num_params(TAOS_STMT *stmt, int *nums);
 
 /**
- * Type and width of column parameter `idx` (inserts only). Not supported yet: sets
- * `*type = 0`, `*bytes = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `type` / `bytes` must be NULL or writable.
+ * Type and declared width of column placeholder `idx` (inserts only). Returns 0 or an
+ * error code (`TSDB_CODE_INVALID_PARA` for an index out of range).
  */
 int taos_stmt_get_param(TAOS_STMT *stmt, int idx, int *type, int *bytes);
 
 /**
- * Binds one row (`num` = 1 per column). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Binds the column values (one `TAOS_MULTI_BIND` per column placeholder, usually
+ * `num` = 1). Returns 0 or an error code.
  */
 int taos_stmt_bind_param(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind);
 
 /**
- * Binds `num` rows column-wise. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Binds `num` rows column-wise (one `TAOS_MULTI_BIND` per column placeholder).
  */
 int taos_stmt_bind_param_batch(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind);
 
 /**
- * Binds column `colIdx` only. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Binds column `colIdx` only (all columns must be bound before `taos_stmt_add_batch`).
  */
 int taos_stmt_bind_single_param_batch(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind, int colIdx);
 
 /**
- * Ends the current batch of binds (inserts only). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Closes the current (table, tags, rows) entry of the batch (inserts only).
  */
 int taos_stmt_add_batch(TAOS_STMT *stmt);
 
 /**
- * Executes the bound batches. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Executes the batch (insert) or the query. Returns 0 or an error code.
  */
 int taos_stmt_execute(TAOS_STMT *stmt);
 
 /**
- * Result of an executed query statement. Not supported yet: returns NULL with
- * `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * The result of an executed query: a new result owned by the caller (release with
+ * `taos_free_result`). NULL on error (see `taos_stmt_errstr`).
  */
 TAOS_RES *taos_stmt_use_result(TAOS_STMT *stmt);
 
 /**
- * Closes a statement. No statement can exist yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Closes and frees the statement. Returns 0, or an error code for a NULL/invalid handle.
  */
 int taos_stmt_close(TAOS_STMT *stmt);
 
 /**
- * Text of the last stmt error. Never NULL; not to be freed. No statement can exist yet, so
- * this is the calling thread's last error (e.g. why `taos_stmt_init` returned NULL).
+ * Text of the statement's last error ("" when none); NULL or an invalid handle gives the
+ * calling thread's last error (e.g. why `taos_stmt_init` returned NULL). Never NULL; not
+ * to be freed.
  */
 char *taos_stmt_errstr(TAOS_STMT *stmt);
 
 /**
- * Rows inserted by all executions. Not supported yet: returns 0 (no rows), with
- * `TSDB_CODE_INVALID_PARA` (NULL `stmt`, as native) or `TSDB_CODE_OPS_NOT_SUPPORT` as the
- * thread's last error.
+ * Rows inserted by all executions of the statement (0 for NULL/invalid handles, with the
+ * reason as the thread's last error).
  */
 int taos_stmt_affected_rows(TAOS_STMT *stmt);
 
 /**
- * Rows inserted by the last execution. Not supported yet: returns 0 (no rows),
- * with `TSDB_CODE_INVALID_PARA` (NULL `stmt`) or `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's
- * last error.
+ * Rows inserted by the last execution (0 for NULL/invalid handles).
  */
 int taos_stmt_affected_rows_once(TAOS_STMT *stmt);
 
 /**
- * Creates a stmt2 handle; `option` may be NULL, a non-NULL `asyncExecFn` makes
- * `taos_stmt2_exec` asynchronous. Not supported yet: returns NULL; `taos_errno(NULL)` then
- * gives `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Creates a stmt2 handle on `taos`; `option` may be NULL (request id generated, both
+ * hints false, synchronous exec). A non-NULL `asyncExecFn` makes `taos_stmt2_exec` return
+ * at once and call `asyncExecFn(userdata, res, code)` once on a library thread. Returns
+ * NULL on failure (`taos_errno(NULL)` / `taos_stmt2_error(NULL)` tell why). Release with
+ * `taos_stmt2_close`.
  */
 TAOS_STMT2 *taos_stmt2_init(TAOS *taos, struct TAOS_STMT2_OPTION *option);
 
 /**
- * Prepares `sql` (`length` 0 = `strlen(sql)`). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Prepares `sql` (`length` 0 = `strlen(sql)`); forgets binds not yet executed. Returns 0
+ * or an error code (text in `taos_stmt2_error(stmt)`).
  */
 int taos_stmt2_prepare(TAOS_STMT2 *stmt, const char *sql, unsigned long length);
 
 /**
- * Binds tables, tags and columns (`col_idx` -1 = all columns). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Binds `bindv->count` tables (names, tags, columns) for the next exec. `col_idx` must be
+ * -1 (bind every column); single-column binding is not supported
+ * (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse them at once.
  */
 int taos_stmt2_bind_param(TAOS_STMT2 *stmt, struct TAOS_STMT2_BINDV *bindv, int32_t col_idx);
 
 /**
- * Asynchronous `taos_stmt2_bind_param`. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT` at once and does not call `fp` (nothing was started).
+ * Asynchronous `taos_stmt2_bind_param`: the buffers are checked and copied at once (an
+ * error is returned without calling `fp`); the bind is then applied on a library thread,
+ * which calls `fp(param, NULL, code)` exactly once. Later calls on the statement wait for
+ * it, so binds and execs keep their order.
  */
 int taos_stmt2_bind_param_a(TAOS_STMT2 *stmt, struct TAOS_STMT2_BINDV *bindv, int32_t col_idx, __taos_async_fn_t fp, void *param);
 
 /**
- * Executes the bound data; `*affected_rows` receives the inserted rows. Not supported yet:
- * sets `*affected_rows = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `affected_rows` must be NULL or writable.
+ * Executes what was bound. Synchronous: `*affected_rows` (when non-NULL) receives the rows
+ * written; returns 0 or an error code. Asynchronous (`asyncExecFn` set): returns 0 at once
+ * and calls `asyncExecFn(userdata, res, code)` exactly once on a library thread; `res`
+ * (and `taos_stmt2_result`) is valid only inside the callback.
  */
 int taos_stmt2_exec(TAOS_STMT2 *stmt, int *affected_rows);
 
 /**
- * Closes a statement. No statement can exist yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Closes the statement and frees it with its result. Returns 0, or an error code for a
+ * NULL/invalid handle (the handle is freed anyway when it was valid).
  */
 int taos_stmt2_close(TAOS_STMT2 *stmt);
 
 /**
- * Tells whether the prepared statement is an insert (`*insert` = 1/0). Not supported yet:
- * sets `*insert = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `insert` must be NULL or writable.
+ * `*insert` = 1 for an INSERT, 0 otherwise (after prepare). Returns 0 or an error code.
  */
 int taos_stmt2_is_insert(TAOS_STMT2 *stmt, int *insert);
 
 /**
- * Describes the `?` placeholders (one `TAOS_FIELD_ALL` per placeholder; release with
- * `taos_stmt2_free_fields`). Not supported yet: sets `*count = 0`, `*fields = NULL` (when
- * non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
- *
- * # Safety
- * `count` / `fields` must be NULL or writable.
+ * Describes the `?` placeholders. Insert: `*count` entries in `?` order, `*fields` an
+ * array released with `taos_stmt2_free_fields`, `field_type` telling COL/TAG/TBNAME.
+ * Query: only `*count` (number of `?`) is set and `*fields` is NULL.
  */
 int taos_stmt2_get_fields(TAOS_STMT2 *stmt, int *count, struct TAOS_FIELD_ALL **fields);
 
 /**
- * Frees an array from `taos_stmt2_get_fields`. That never returns an array yet, so there
- * is nothing to free: no-op (also for NULL).
+ * Frees an array from `taos_stmt2_get_fields`. NULL and unknown pointers are ignored.
  */
 void taos_stmt2_free_fields(TAOS_STMT2 *stmt, struct TAOS_FIELD_ALL *fields);
 
 /**
- * Result of an executed query statement (owned by the statement). Not supported yet:
- * returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * The result set of an executed query, owned by the statement: valid until the next
+ * exec, prepare or close; `taos_free_result` on it does nothing. Calling it again for the
+ * same exec returns the same handle. NULL on error (insert statement, nothing executed;
+ * see `taos_stmt2_error`).
  */
 TAOS_RES *taos_stmt2_result(TAOS_STMT2 *stmt);
 
 /**
- * Text of the last stmt2 error. Never NULL; not to be freed. No statement can exist yet,
- * so this is the calling thread's last error (e.g. why `taos_stmt2_init` returned NULL).
+ * Text of the statement's last error ("" when none). NULL or an invalid handle gives the
+ * calling thread's last error. Never NULL; owned by the library.
  */
 char *taos_stmt2_error(TAOS_STMT2 *stmt);
 

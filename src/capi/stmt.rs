@@ -1,297 +1,623 @@
-//! Parameter binding, stmt v1 (abi.md §1 E).
+//! Parameter binding, stmt v1 (abi.md §1 E) over [`crate::client::stmt::Stmt`].
 //!
-//! Not supported yet: `taos_stmt_init*` return NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the
-//! calling thread's last error, so no `TAOS_STMT` exists; every other function returns
-//! `TSDB_CODE_OPS_NOT_SUPPORT` (or NULL) and sets its out-parameters to defined empty values.
-//! `taos_stmt_errstr` works: it returns the calling thread's last error text.
+//! As in the official WebSocket libtaos (ws-stmt-sml-tmq.md §1.8), a `TAOS_STMT` is a stmt2
+//! on the connection's socket; table names, tags and columns are buffered client-side and
+//! sent as one stmt2 bind at `taos_stmt_execute` (reasons in `client/stmt.rs`).
+//!
+//! A `TAOS_STMT *` is a `Box<StmtHandle>` starting with a magic number, so NULL, garbage and
+//! (best effort) closed handles are refused with `TSDB_CODE_INVALID_PARA`. Errors are
+//! recorded as the thread's last error and as the statement's text (`taos_stmt_errstr`).
+//! `TAOS_MULTI_BIND` buffers are copied during the call (variable types strided by
+//! `buffer_length`, fixed types dense). `taos_stmt_use_result` returns a new result owned by
+//! the caller (release with `taos_free_result`).
 // Parameter names are the C names of taos.h (they appear in the generated header).
 #![allow(non_snake_case)]
+// Exports take C pointers whose validity is the C caller's contract (documented per
+// function); they cannot be `unsafe fn` and still be called from C like native ones.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-use std::ffi::{c_char, c_int, c_ulong};
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_ulong, CString};
+use std::sync::OnceLock;
+
+use parking_lot::Mutex;
+use taos_wire::error::codes::TSDB_CODE_TSC_STMT_API_ERROR;
+use taos_wire::error::TaosError;
+use taos_wire::json::stmt2::{Stmt2FieldInfo, BIND_TYPE_COL, BIND_TYPE_TAG};
+use taos_wire::stmt2::{is_var_bind_type, Stmt2Field};
 
 use crate::capi::boundary::{
-    ffi_boundary, invalid_para, last_error_str, not_supported_err, set_error,
+    cstr_arg, err, ffi_boundary, invalid_para, last_error_str, to_cstring,
 };
-use crate::capi::misc::{put, unsupported};
+use crate::capi::fetch::Cursor;
+use crate::capi::handles::{conn_ref, res_into_raw, ResHandle, ResKind};
+use crate::capi::misc::put;
+use crate::capi::stmt2::{c_name65, check_type_num, make_field, read_nulls, sql_arg};
 use crate::capi::types::{
     TAOS, TAOS_FIELD_E, TAOS_MULTI_BIND, TAOS_RES, TAOS_STMT, TAOS_STMT_OPTIONS,
 };
+use crate::client::stmt::Stmt;
+use crate::client::stmt2::Stmt2Options;
 
-/// Creates a stmt v1 handle. Not supported yet: returns NULL; `taos_errno(NULL)` then
-/// gives `TSDB_CODE_OPS_NOT_SUPPORT`.
+const STMT_MAGIC: u64 = 0x5441_4f53_5354_4d31; // "TAOSSTM1"
+const FREED_MAGIC: u64 = 0xdead_beef_dead_beef;
+
+/// What lives behind a `TAOS_STMT *`.
+pub struct StmtHandle {
+    magic: u64,
+    stmt: Mutex<Stmt>,
+    /// Text of the statement's last error (`taos_stmt_errstr`).
+    error: Mutex<CString>,
+}
+
+/// Addresses of the live handles: a closed or foreign pointer is refused without being
+/// read (calls after close get `TSDB_CODE_INVALID_PARA`, never a use-after-free).
+fn live() -> &'static Mutex<std::collections::HashSet<usize>> {
+    static L: OnceLock<Mutex<std::collections::HashSet<usize>>> = OnceLock::new();
+    L.get_or_init(Default::default)
+}
+
+fn handle<'a>(ptr: *mut TAOS_STMT) -> Result<&'a StmtHandle, TaosError> {
+    if ptr.is_null() {
+        return Err(invalid_para("stmt is NULL"));
+    }
+    if !live().lock().contains(&(ptr as usize)) {
+        return Err(invalid_para(
+            "invalid stmt handle (closed or not a TAOS_STMT)",
+        ));
+    }
+    if !(ptr as usize).is_multiple_of(std::mem::align_of::<StmtHandle>()) {
+        return Err(invalid_para("invalid stmt handle"));
+    }
+    // SAFETY: C contract: ptr came from taos_stmt_init*; the magic catches most misuse.
+    let h = unsafe { &*(ptr as *const StmtHandle) };
+    if h.magic != STMT_MAGIC {
+        return Err(invalid_para(
+            "invalid stmt handle (closed or not a TAOS_STMT)",
+        ));
+    }
+    Ok(h)
+}
+
+/// Runs `f` on a live, locked statement; errors are also stored as the statement's text.
+fn with_stmt<R>(
+    ptr: *mut TAOS_STMT,
+    f: impl FnOnce(&mut Stmt) -> Result<R, TaosError>,
+) -> Result<R, TaosError> {
+    let h = handle(ptr)?;
+    let r = f(&mut h.stmt.lock());
+    if let Err(e) = &r {
+        *h.error.lock() = to_cstring(&e.message);
+    }
+    r
+}
+
+/// Copies one `TAOS_MULTI_BIND`: `num` rows, variable values at stride `buffer_length`
+/// with `length[i]` bytes each, fixed values dense.
+///
+/// # Safety
+/// `b` must point to a valid bind whose buffers match its `num`/`buffer_length`/`length`.
+unsafe fn field_from_multi(
+    b: *const TAOS_MULTI_BIND,
+    what: &str,
+) -> Result<Stmt2Field<'static>, TaosError> {
+    if b.is_null() {
+        return Err(invalid_para(format!("{what} is NULL")));
+    }
+    // SAFETY: caller contract.
+    let b = unsafe { &*b };
+    let n = check_type_num(b.buffer_type, b.num, what)?;
+    // SAFETY: caller contract.
+    let nulls = unsafe { read_nulls(b.is_null, n) };
+    let mut values: Vec<Option<&[u8]>> = Vec::with_capacity(n);
+    if is_var_bind_type(b.buffer_type) {
+        if b.length.is_null() {
+            return Err(invalid_para(format!(
+                "{what}: length is NULL for a variable-length type"
+            )));
+        }
+        if !(b.length as usize).is_multiple_of(std::mem::align_of::<i32>()) {
+            return Err(invalid_para(format!(
+                "{what}: length is not a valid int32_t array"
+            )));
+        }
+        // SAFETY: caller contract (non-NULL, aligned, `num` entries).
+        let lens = unsafe { std::slice::from_raw_parts(b.length, n) };
+        for (r, (&null, &len)) in nulls.iter().zip(lens).enumerate() {
+            if null {
+                values.push(None);
+                continue;
+            }
+            let len = usize::try_from(len)
+                .map_err(|_| invalid_para(format!("{what}: negative length at row {r}")))?;
+            if n > 1 && len > b.buffer_length {
+                return Err(invalid_para(format!(
+                    "{what}: length {len} at row {r} exceeds buffer_length {}",
+                    b.buffer_length
+                )));
+            }
+            if len > 0 && b.buffer.is_null() {
+                return Err(invalid_para(format!("{what}: buffer is NULL")));
+            }
+            values.push(Some(if len == 0 {
+                &[][..]
+            } else {
+                // SAFETY: row r starts at r * buffer_length in the caller's buffer.
+                unsafe {
+                    std::slice::from_raw_parts(
+                        (b.buffer as *const u8).add(r * b.buffer_length),
+                        len,
+                    )
+                }
+            }));
+        }
+    } else {
+        let size = taos_wire::stmt2::fixed_bind_size(b.buffer_type)
+            .ok_or_else(|| invalid_para(format!("{what}: unsupported buffer_type")))?;
+        if !nulls.iter().all(|&x| x) && b.buffer.is_null() {
+            return Err(invalid_para(format!("{what}: buffer is NULL")));
+        }
+        for (r, &null) in nulls.iter().enumerate() {
+            values.push((!null).then(|| {
+                // SAFETY: dense array of `num` values of the type's size.
+                unsafe { std::slice::from_raw_parts((b.buffer as *const u8).add(r * size), size) }
+            }));
+        }
+    }
+    make_field(b.buffer_type, &values, what)
+}
+
+/// Copies `n` consecutive `TAOS_MULTI_BIND`s.
+///
+/// # Safety
+/// `b` must be NULL or valid for `n` binds.
+unsafe fn fields_from_multi(
+    b: *const TAOS_MULTI_BIND,
+    n: usize,
+    what: &str,
+) -> Result<Vec<Stmt2Field<'static>>, TaosError> {
+    if b.is_null() {
+        return Err(invalid_para(format!("{what} is NULL")));
+    }
+    (0..n)
+        // SAFETY: caller contract: n binds.
+        .map(|i| unsafe { field_from_multi(b.add(i), &format!("{what}[{i}]")) })
+        .collect()
+}
+
+// ---- field arrays ----------------------------------------------------------------------
+
+fn field_arrays() -> &'static Mutex<HashMap<usize, usize>> {
+    static M: OnceLock<Mutex<HashMap<usize, usize>>> = OnceLock::new();
+    M.get_or_init(Default::default)
+}
+
+fn alloc_fields_e<'a>(
+    fields: impl Iterator<Item = &'a Stmt2FieldInfo>,
+) -> (*mut TAOS_FIELD_E, usize) {
+    let v: Vec<TAOS_FIELD_E> = fields
+        .map(|f| TAOS_FIELD_E {
+            name: c_name65(&f.name),
+            r#type: f.field_type,
+            precision: f.precision,
+            scale: f.scale,
+            bytes: f.bytes,
+        })
+        .collect();
+    let len = v.len();
+    if len == 0 {
+        return (std::ptr::null_mut(), 0);
+    }
+    let ptr = Box::into_raw(v.into_boxed_slice()) as *mut TAOS_FIELD_E;
+    field_arrays().lock().insert(ptr as usize, len);
+    (ptr, len)
+}
+
+fn get_fields(
+    stmt: *mut TAOS_STMT,
+    bind_type: i8,
+    fieldNum: *mut c_int,
+    fields: *mut *mut TAOS_FIELD_E,
+) -> Result<c_int, TaosError> {
+    // SAFETY: out-pointers per contract (NULL skipped).
+    unsafe {
+        put(fieldNum, 0);
+        put(fields, std::ptr::null_mut());
+    }
+    with_stmt(stmt, |s| {
+        if fieldNum.is_null() || fields.is_null() {
+            return Err(invalid_para("fieldNum / fields is NULL"));
+        }
+        let p = s.prepared()?;
+        if !p.is_insert {
+            return Err(err(
+                TSDB_CODE_TSC_STMT_API_ERROR,
+                "Stmt API usage error: fields are only described for an insert",
+            ));
+        }
+        let (ptr, n) = alloc_fields_e(p.of_type(bind_type));
+        // SAFETY: non-NULL out-pointers checked above.
+        unsafe {
+            put(fieldNum, n as c_int);
+            put(fields, ptr);
+        }
+        Ok(0)
+    })
+}
+
+// ---- exports ---------------------------------------------------------------------------
+
+fn init(taos: *mut TAOS, opts: Stmt2Options) -> Result<*mut TAOS_STMT, TaosError> {
+    let conn = conn_ref(taos)?;
+    let stmt = Stmt::init(&conn.conn(), &opts)?;
+    let h = StmtHandle {
+        magic: STMT_MAGIC,
+        stmt: Mutex::new(stmt),
+        error: Mutex::new(CString::default()),
+    };
+    let p = Box::into_raw(Box::new(h));
+    live().lock().insert(p as usize);
+    Ok(p as *mut TAOS_STMT)
+}
+
+/// Creates a stmt handle on `taos`. Returns NULL on failure (`taos_errno(NULL)` /
+/// `taos_stmt_errstr(NULL)` tell why). Release with `taos_stmt_close`.
 #[no_mangle]
 pub extern "C" fn taos_stmt_init(taos: *mut TAOS) -> *mut TAOS_STMT {
-    let _ = taos;
-    unsupported!("taos_stmt_init")
+    ffi_boundary!("taos_stmt_init", { init(taos, Stmt2Options::default()) })
 }
 
-/// As `taos_stmt_init` with a request id. Not supported yet: returns NULL (see there).
+/// As `taos_stmt_init` with a request id (propagated to server logs).
 #[no_mangle]
 pub extern "C" fn taos_stmt_init_with_reqid(taos: *mut TAOS, reqid: i64) -> *mut TAOS_STMT {
-    let _ = (taos, reqid);
-    unsupported!("taos_stmt_init_with_reqid")
+    ffi_boundary!("taos_stmt_init_with_reqid", {
+        init(
+            taos,
+            Stmt2Options {
+                req_id: reqid as u64,
+                ..Default::default()
+            },
+        )
+    })
 }
 
-/// As `taos_stmt_init` with options (may be NULL). Not supported yet: returns NULL.
+/// As `taos_stmt_init` with options (may be NULL: defaults).
 #[no_mangle]
 pub extern "C" fn taos_stmt_init_with_options(
     taos: *mut TAOS,
     options: *mut TAOS_STMT_OPTIONS,
 ) -> *mut TAOS_STMT {
-    let _ = (taos, options);
-    unsupported!("taos_stmt_init_with_options")
+    ffi_boundary!("taos_stmt_init_with_options", {
+        let opts = if options.is_null() {
+            Stmt2Options::default()
+        } else {
+            // SAFETY: non-NULL options point to TAOS_STMT_OPTIONS per contract.
+            let o = unsafe { &*options };
+            Stmt2Options {
+                req_id: o.reqId as u64,
+                single_stb_insert: o.singleStbInsert != 0,
+                single_table_bind_once: o.singleTableBindOnce != 0,
+            }
+        };
+        init(taos, opts)
+    })
 }
 
-/// Prepares `sql` (`length` 0 = `strlen(sql)`). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Prepares `sql` (`length` 0 = `strlen(sql)`). Returns 0 or an error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_prepare(
     stmt: *mut TAOS_STMT,
     sql: *const c_char,
     length: c_ulong,
 ) -> c_int {
-    let _ = (stmt, sql, length);
-    unsupported!("taos_stmt_prepare")
+    ffi_boundary!("taos_stmt_prepare", {
+        with_stmt(stmt, |s| {
+            // SAFETY: caller contract.
+            let sql = unsafe { sql_arg(sql, length) }?;
+            s.prepare(&sql)?;
+            Ok(0)
+        })
+    })
 }
 
-/// Sets the table name and binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1). Not
-/// supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+fn set_tags_impl(s: &mut Stmt, tags: *mut TAOS_MULTI_BIND) -> Result<(), TaosError> {
+    let n = s.prepared()?.of_type(BIND_TYPE_TAG).count();
+    if n == 0 && tags.is_null() {
+        return Ok(());
+    }
+    // SAFETY: caller contract: one bind per tag.
+    let f = unsafe { fields_from_multi(tags, n, "tags") }?;
+    s.set_tags(f)
+}
+
+/// Sets the table name and binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1) for the
+/// next `taos_stmt_add_batch`. Returns 0 or an error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_set_tbname_tags(
     stmt: *mut TAOS_STMT,
     name: *const c_char,
     tags: *mut TAOS_MULTI_BIND,
 ) -> c_int {
-    let _ = (stmt, name, tags);
-    unsupported!("taos_stmt_set_tbname_tags")
+    ffi_boundary!("taos_stmt_set_tbname_tags", {
+        with_stmt(stmt, |s| {
+            // SAFETY: NULL or a C string per contract.
+            let name = unsafe { cstr_arg(name, "name") }?;
+            s.set_tbname(name)?;
+            set_tags_impl(s, tags)?;
+            Ok(0)
+        })
+    })
 }
 
-/// Sets the table name. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Sets the table name for the next `taos_stmt_add_batch`. Returns 0 or an error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_set_tbname(stmt: *mut TAOS_STMT, name: *const c_char) -> c_int {
-    let _ = (stmt, name);
-    unsupported!("taos_stmt_set_tbname")
+    ffi_boundary!("taos_stmt_set_tbname", {
+        with_stmt(stmt, |s| {
+            // SAFETY: NULL or a C string per contract.
+            let name = unsafe { cstr_arg(name, "name") }?;
+            s.set_tbname(name)?;
+            Ok(0)
+        })
+    })
 }
 
-/// Binds the tags. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Binds the tags (one `TAOS_MULTI_BIND` per tag, `num` = 1). Returns 0 or an error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_set_tags(stmt: *mut TAOS_STMT, tags: *mut TAOS_MULTI_BIND) -> c_int {
-    let _ = (stmt, tags);
-    unsupported!("taos_stmt_set_tags")
+    ffi_boundary!("taos_stmt_set_tags", {
+        with_stmt(stmt, |s| set_tags_impl(s, tags).map(|_| 0))
+    })
 }
 
-/// Sets the sub-table name (alias of `taos_stmt_set_tbname`). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Sets the sub-table name (same as `taos_stmt_set_tbname`).
 #[no_mangle]
 pub extern "C" fn taos_stmt_set_sub_tbname(stmt: *mut TAOS_STMT, name: *const c_char) -> c_int {
-    let _ = (stmt, name);
-    unsupported!("taos_stmt_set_sub_tbname")
+    taos_stmt_set_tbname(stmt, name)
 }
 
-/// Describes the tags of the prepared insert; the array is released with
-/// `taos_stmt_reclaim_fields`. Not supported yet: sets `*fieldNum = 0`, `*fields = NULL`
-/// (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
-///
-/// # Safety
-/// `fieldNum` / `fields` must be NULL or writable.
+/// Describes the tag placeholders of the prepared insert: `*fieldNum` entries in `*fields`
+/// (NULL when there are none), released with `taos_stmt_reclaim_fields`. Returns 0 or an
+/// error code (then `*fieldNum` = 0 and `*fields` = NULL).
 #[no_mangle]
-pub unsafe extern "C" fn taos_stmt_get_tag_fields(
+pub extern "C" fn taos_stmt_get_tag_fields(
     stmt: *mut TAOS_STMT,
     fieldNum: *mut c_int,
     fields: *mut *mut TAOS_FIELD_E,
 ) -> c_int {
-    let _ = stmt;
     ffi_boundary!("taos_stmt_get_tag_fields", {
-        // SAFETY: caller contract.
-        unsafe {
-            put(fieldNum, 0);
-            put(fields, std::ptr::null_mut());
-        }
-        Err(not_supported_err("taos_stmt_get_tag_fields"))
+        get_fields(stmt, BIND_TYPE_TAG, fieldNum, fields)
     })
 }
 
-/// Describes the columns of the prepared insert; the array is released with
-/// `taos_stmt_reclaim_fields`. Not supported yet: sets `*fieldNum = 0`, `*fields = NULL`
-/// (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
-///
-/// # Safety
-/// `fieldNum` / `fields` must be NULL or writable.
+/// Describes the column placeholders of the prepared insert (see
+/// `taos_stmt_get_tag_fields`).
 #[no_mangle]
-pub unsafe extern "C" fn taos_stmt_get_col_fields(
+pub extern "C" fn taos_stmt_get_col_fields(
     stmt: *mut TAOS_STMT,
     fieldNum: *mut c_int,
     fields: *mut *mut TAOS_FIELD_E,
 ) -> c_int {
-    let _ = stmt;
     ffi_boundary!("taos_stmt_get_col_fields", {
-        // SAFETY: caller contract.
-        unsafe {
-            put(fieldNum, 0);
-            put(fields, std::ptr::null_mut());
-        }
-        Err(not_supported_err("taos_stmt_get_col_fields"))
+        get_fields(stmt, BIND_TYPE_COL, fieldNum, fields)
     })
 }
 
-/// Frees an array from `taos_stmt_get_tag_fields` / `taos_stmt_get_col_fields`. Those never
-/// return an array yet, so there is nothing to free: no-op (also for NULL).
+/// Frees an array from `taos_stmt_get_tag_fields` / `taos_stmt_get_col_fields`. NULL and
+/// unknown pointers are ignored.
 #[no_mangle]
 pub extern "C" fn taos_stmt_reclaim_fields(stmt: *mut TAOS_STMT, fields: *mut TAOS_FIELD_E) {
-    let _ = (stmt, fields);
-    ffi_boundary!("taos_stmt_reclaim_fields", { Ok(()) })
+    let _ = stmt;
+    ffi_boundary!("taos_stmt_reclaim_fields", {
+        if let Some(len) = field_arrays().lock().remove(&(fields as usize)) {
+            // SAFETY: allocated by alloc_fields_e with this length; removed once.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(fields, len)) });
+        }
+        Ok(())
+    })
 }
 
-/// Tells whether the prepared statement is an insert (`*insert` = 1/0). Not supported yet:
-/// sets `*insert = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
-///
-/// # Safety
-/// `insert` must be NULL or writable.
+/// `*insert` = 1 for an INSERT, 0 otherwise. Returns 0 or an error code.
 #[no_mangle]
-pub unsafe extern "C" fn taos_stmt_is_insert(stmt: *mut TAOS_STMT, insert: *mut c_int) -> c_int {
-    let _ = stmt;
+pub extern "C" fn taos_stmt_is_insert(stmt: *mut TAOS_STMT, insert: *mut c_int) -> c_int {
     ffi_boundary!("taos_stmt_is_insert", {
-        // SAFETY: caller contract.
-        unsafe { put(insert, 0) };
-        Err(not_supported_err("taos_stmt_is_insert"))
+        with_stmt(stmt, |s| {
+            if insert.is_null() {
+                return Err(invalid_para("insert is NULL"));
+            }
+            let v = s.prepared()?.is_insert as c_int;
+            // SAFETY: non-NULL out-pointer.
+            unsafe { put(insert, v) };
+            Ok(0)
+        })
     })
 }
 
-/// Number of `?` parameters. Not supported yet: sets `*nums = 0` (when non-NULL) and returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
-///
-/// # Safety
-/// `nums` must be NULL or writable.
+/// Number of `?` placeholders (for an insert including the table name and tags, as the
+/// official WebSocket library). Returns 0 or an error code.
 #[no_mangle]
-pub unsafe extern "C" fn taos_stmt_num_params(stmt: *mut TAOS_STMT, nums: *mut c_int) -> c_int {
-    let _ = stmt;
+pub extern "C" fn taos_stmt_num_params(stmt: *mut TAOS_STMT, nums: *mut c_int) -> c_int {
     ffi_boundary!("taos_stmt_num_params", {
-        // SAFETY: caller contract.
-        unsafe { put(nums, 0) };
-        Err(not_supported_err("taos_stmt_num_params"))
+        with_stmt(stmt, |s| {
+            if nums.is_null() {
+                return Err(invalid_para("nums is NULL"));
+            }
+            let p = s.prepared()?;
+            let n = if p.is_insert {
+                p.fields.len() as c_int
+            } else {
+                p.fields_count
+            };
+            // SAFETY: non-NULL out-pointer.
+            unsafe { put(nums, n) };
+            Ok(0)
+        })
     })
 }
 
-/// Type and width of column parameter `idx` (inserts only). Not supported yet: sets
-/// `*type = 0`, `*bytes = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
-///
-/// # Safety
-/// `type` / `bytes` must be NULL or writable.
+/// Type and declared width of column placeholder `idx` (inserts only). Returns 0 or an
+/// error code (`TSDB_CODE_INVALID_PARA` for an index out of range).
 #[no_mangle]
-pub unsafe extern "C" fn taos_stmt_get_param(
+pub extern "C" fn taos_stmt_get_param(
     stmt: *mut TAOS_STMT,
     idx: c_int,
     r#type: *mut c_int,
     bytes: *mut c_int,
 ) -> c_int {
-    let _ = (stmt, idx);
     ffi_boundary!("taos_stmt_get_param", {
-        // SAFETY: caller contract.
-        unsafe {
-            put(r#type, 0);
-            put(bytes, 0);
-        }
-        Err(not_supported_err("taos_stmt_get_param"))
+        with_stmt(stmt, |s| {
+            if r#type.is_null() || bytes.is_null() {
+                return Err(invalid_para("type / bytes is NULL"));
+            }
+            let p = s.prepared()?;
+            if !p.is_insert {
+                return Err(err(
+                    TSDB_CODE_TSC_STMT_API_ERROR,
+                    "Stmt API usage error: get_param is only for an insert",
+                ));
+            }
+            let f = usize::try_from(idx)
+                .ok()
+                .and_then(|i| p.of_type(BIND_TYPE_COL).nth(i))
+                .ok_or_else(|| invalid_para(format!("param index {idx} out of range")))?;
+            // SAFETY: non-NULL out-pointers.
+            unsafe {
+                put(r#type, f.field_type as c_int);
+                put(bytes, f.bytes);
+            }
+            Ok(0)
+        })
     })
 }
 
-/// Binds one row (`num` = 1 per column). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
-#[no_mangle]
-pub extern "C" fn taos_stmt_bind_param(stmt: *mut TAOS_STMT, bind: *mut TAOS_MULTI_BIND) -> c_int {
-    let _ = (stmt, bind);
-    unsupported!("taos_stmt_bind_param")
+fn bind_all(stmt: *mut TAOS_STMT, bind: *mut TAOS_MULTI_BIND) -> Result<c_int, TaosError> {
+    with_stmt(stmt, |s| {
+        let n = s.col_count()?;
+        // SAFETY: caller contract: one bind per column placeholder.
+        let f = unsafe { fields_from_multi(bind, n, "bind") }?;
+        s.bind_columns(f)?;
+        Ok(0)
+    })
 }
 
-/// Binds `num` rows column-wise. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Binds the column values (one `TAOS_MULTI_BIND` per column placeholder, usually
+/// `num` = 1). Returns 0 or an error code.
+#[no_mangle]
+pub extern "C" fn taos_stmt_bind_param(stmt: *mut TAOS_STMT, bind: *mut TAOS_MULTI_BIND) -> c_int {
+    ffi_boundary!("taos_stmt_bind_param", { bind_all(stmt, bind) })
+}
+
+/// Binds `num` rows column-wise (one `TAOS_MULTI_BIND` per column placeholder).
 #[no_mangle]
 pub extern "C" fn taos_stmt_bind_param_batch(
     stmt: *mut TAOS_STMT,
     bind: *mut TAOS_MULTI_BIND,
 ) -> c_int {
-    let _ = (stmt, bind);
-    unsupported!("taos_stmt_bind_param_batch")
+    ffi_boundary!("taos_stmt_bind_param_batch", { bind_all(stmt, bind) })
 }
 
-/// Binds column `colIdx` only. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Binds column `colIdx` only (all columns must be bound before `taos_stmt_add_batch`).
 #[no_mangle]
 pub extern "C" fn taos_stmt_bind_single_param_batch(
     stmt: *mut TAOS_STMT,
     bind: *mut TAOS_MULTI_BIND,
     colIdx: c_int,
 ) -> c_int {
-    let _ = (stmt, bind, colIdx);
-    unsupported!("taos_stmt_bind_single_param_batch")
+    ffi_boundary!("taos_stmt_bind_single_param_batch", {
+        with_stmt(stmt, |s| {
+            let idx = usize::try_from(colIdx)
+                .map_err(|_| invalid_para(format!("colIdx {colIdx} out of range")))?;
+            // SAFETY: caller contract: one bind.
+            let f = unsafe { field_from_multi(bind, "bind") }?;
+            s.bind_column(idx, f)?;
+            Ok(0)
+        })
+    })
 }
 
-/// Ends the current batch of binds (inserts only). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Closes the current (table, tags, rows) entry of the batch (inserts only).
 #[no_mangle]
 pub extern "C" fn taos_stmt_add_batch(stmt: *mut TAOS_STMT) -> c_int {
-    let _ = stmt;
-    unsupported!("taos_stmt_add_batch")
+    ffi_boundary!("taos_stmt_add_batch", {
+        with_stmt(stmt, |s| s.add_batch().map(|_| 0))
+    })
 }
 
-/// Executes the bound batches. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Executes the batch (insert) or the query. Returns 0 or an error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_execute(stmt: *mut TAOS_STMT) -> c_int {
-    let _ = stmt;
-    unsupported!("taos_stmt_execute")
+    ffi_boundary!("taos_stmt_execute", {
+        with_stmt(stmt, |s| s.execute().map(|_| 0))
+    })
 }
 
-/// Result of an executed query statement. Not supported yet: returns NULL with
-/// `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// The result of an executed query: a new result owned by the caller (release with
+/// `taos_free_result`). NULL on error (see `taos_stmt_errstr`).
 #[no_mangle]
 pub extern "C" fn taos_stmt_use_result(stmt: *mut TAOS_STMT) -> *mut TAOS_RES {
-    let _ = stmt;
-    unsupported!("taos_stmt_use_result")
+    ffi_boundary!("taos_stmt_use_result", {
+        with_stmt(stmt, |s| {
+            let q = s.result()?;
+            Ok(res_into_raw(ResHandle::with_cursor(
+                ResKind::Stmt,
+                Cursor::for_query(&q),
+            )))
+        })
+    })
 }
 
-/// Closes a statement. No statement can exist yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Closes and frees the statement. Returns 0, or an error code for a NULL/invalid handle.
 #[no_mangle]
 pub extern "C" fn taos_stmt_close(stmt: *mut TAOS_STMT) -> c_int {
-    let _ = stmt;
-    unsupported!("taos_stmt_close")
+    ffi_boundary!("taos_stmt_close", {
+        handle(stmt)?;
+        // Removing it first makes a concurrent or repeated close fail instead of freeing twice.
+        if !live().lock().remove(&(stmt as usize)) {
+            return Err(invalid_para("invalid stmt handle (already closed)"));
+        }
+        // SAFETY: it was live and is now unregistered: this call owns the box.
+        let mut b = unsafe { Box::from_raw(stmt as *mut StmtHandle) };
+        b.magic = FREED_MAGIC;
+        // A server-side close failure (e.g. connection gone) does not keep the handle.
+        let _ = b.stmt.lock().close();
+        Ok(0)
+    })
 }
 
-/// Text of the last stmt error. Never NULL; not to be freed. No statement can exist yet, so
-/// this is the calling thread's last error (e.g. why `taos_stmt_init` returned NULL).
+/// Text of the statement's last error ("" when none); NULL or an invalid handle gives the
+/// calling thread's last error (e.g. why `taos_stmt_init` returned NULL). Never NULL; not
+/// to be freed.
 #[no_mangle]
 pub extern "C" fn taos_stmt_errstr(stmt: *mut TAOS_STMT) -> *mut c_char {
-    let _ = stmt;
-    ffi_boundary!("taos_stmt_errstr", { Ok(last_error_str() as *mut c_char) })
+    ffi_boundary!("taos_stmt_errstr", {
+        Ok(match handle(stmt) {
+            Ok(h) => h.error.lock().as_ptr() as *mut c_char,
+            Err(_) => last_error_str() as *mut c_char,
+        })
+    })
 }
 
-/// Rows inserted by all executions. Not supported yet: returns 0 (no rows), with
-/// `TSDB_CODE_INVALID_PARA` (NULL `stmt`, as native) or `TSDB_CODE_OPS_NOT_SUPPORT` as the
-/// thread's last error.
+/// Rows inserted by all executions of the statement (0 for NULL/invalid handles, with the
+/// reason as the thread's last error).
 #[no_mangle]
 pub extern "C" fn taos_stmt_affected_rows(stmt: *mut TAOS_STMT) -> c_int {
     ffi_boundary!("taos_stmt_affected_rows", {
-        Ok(no_rows(stmt, "taos_stmt_affected_rows"))
+        let h = handle(stmt).inspect_err(crate::capi::boundary::set_error);
+        Ok(h.map_or(0, |h| clamp(h.stmt.lock().affected_rows())))
     })
 }
 
-/// Rows inserted by the last execution. Not supported yet: returns 0 (no rows),
-/// with `TSDB_CODE_INVALID_PARA` (NULL `stmt`) or `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's
-/// last error.
+/// Rows inserted by the last execution (0 for NULL/invalid handles).
 #[no_mangle]
 pub extern "C" fn taos_stmt_affected_rows_once(stmt: *mut TAOS_STMT) -> c_int {
     ffi_boundary!("taos_stmt_affected_rows_once", {
-        Ok(no_rows(stmt, "taos_stmt_affected_rows_once"))
+        let h = handle(stmt).inspect_err(crate::capi::boundary::set_error);
+        Ok(h.map_or(0, |h| clamp(h.stmt.lock().affected_rows_once())))
     })
 }
 
-/// The row count the affected-rows getters report while stmt is not supported: 0, like
-/// native on error, with the reason recorded as the thread's last error.
-fn no_rows(stmt: *mut TAOS_STMT, name: &str) -> c_int {
-    let e = if stmt.is_null() {
-        invalid_para(format!("{name}: stmt is NULL"))
-    } else {
-        not_supported_err(name)
-    };
-    set_error(&e);
-    0
+fn clamp(n: i64) -> c_int {
+    n.clamp(0, c_int::MAX as i64) as c_int
 }
 
 #[cfg(test)]
@@ -299,35 +625,76 @@ mod tests {
     use super::*;
     use crate::capi::boundary::last_error_code;
     use std::ffi::CStr;
-    use taos_wire::error::codes::TSDB_CODE_OPS_NOT_SUPPORT;
+    use taos_wire::error::codes::TSDB_CODE_INVALID_PARA;
 
     #[test]
-    fn init_fails_with_not_supported_and_errstr_explains() {
+    fn null_and_garbage_handles_are_refused() {
         assert!(taos_stmt_init(std::ptr::null_mut()).is_null());
-        assert_eq!(last_error_code(), TSDB_CODE_OPS_NOT_SUPPORT);
+        assert_ne!(last_error_code(), 0);
         let msg = unsafe { CStr::from_ptr(taos_stmt_errstr(std::ptr::null_mut())) };
-        assert!(msg.to_str().unwrap().contains("taos_stmt_init"));
+        assert!(!msg.to_bytes().is_empty());
+        let bogus = [0u64; 8];
+        let p = bogus.as_ptr() as *mut std::ffi::c_void;
+        assert_eq!(taos_stmt_execute(p), TSDB_CODE_INVALID_PARA);
+        assert_eq!(
+            taos_stmt_add_batch(std::ptr::null_mut()),
+            TSDB_CODE_INVALID_PARA
+        );
+        assert_eq!(taos_stmt_close(p), TSDB_CODE_INVALID_PARA);
+        let (mut n, mut f) = (5, std::ptr::NonNull::<TAOS_FIELD_E>::dangling().as_ptr());
+        assert_eq!(
+            taos_stmt_get_col_fields(p, &mut n, &mut f),
+            TSDB_CODE_INVALID_PARA
+        );
+        assert_eq!(n, 0);
+        assert!(f.is_null());
+        assert_eq!(taos_stmt_affected_rows(std::ptr::null_mut()), 0);
+        assert_eq!(last_error_code(), TSDB_CODE_INVALID_PARA);
+        assert!(taos_stmt_use_result(p).is_null());
+        taos_stmt_reclaim_fields(p, std::ptr::null_mut());
     }
 
     #[test]
-    fn outputs_are_defined() {
-        let (mut n, mut f) = (5, std::ptr::NonNull::<TAOS_FIELD_E>::dangling().as_ptr());
-        let rc = unsafe { taos_stmt_get_col_fields(std::ptr::null_mut(), &mut n, &mut f) };
-        assert_eq!((rc, n), (TSDB_CODE_OPS_NOT_SUPPORT, 0));
-        assert!(f.is_null());
-        let (mut t, mut b) = (3, 4);
-        let rc = unsafe { taos_stmt_get_param(std::ptr::null_mut(), 0, &mut t, &mut b) };
-        assert_eq!((rc, t, b), (TSDB_CODE_OPS_NOT_SUPPORT, 0, 0));
-        assert_eq!(
-            taos_stmt_execute(std::ptr::null_mut()),
-            TSDB_CODE_OPS_NOT_SUPPORT
-        );
-        assert_eq!(taos_stmt_affected_rows(std::ptr::null_mut()), 0);
-        assert_eq!(
-            last_error_code(),
-            taos_wire::error::codes::TSDB_CODE_INVALID_PARA
-        );
-        assert_eq!(taos_stmt_affected_rows_once(8 as *mut TAOS_STMT), 0);
-        assert_eq!(last_error_code(), TSDB_CODE_OPS_NOT_SUPPORT);
+    fn multi_bind_var_values_use_the_stride() {
+        // Two rows of VARCHAR in 8-byte slots: "ab" and NULL; then a fixed INT column.
+        let mut buf = *b"ab______xyz_____";
+        let mut lens = [2i32, 3];
+        let mut nulls = [0 as c_char, 1];
+        let nptr = nulls.as_mut_ptr();
+        let b = TAOS_MULTI_BIND {
+            buffer_type: 8,
+            buffer: buf.as_mut_ptr() as *mut _,
+            buffer_length: 8,
+            length: lens.as_mut_ptr(),
+            is_null: nptr,
+            num: 2,
+        };
+        let f = unsafe { field_from_multi(&b, "c") }.unwrap();
+        assert_eq!(f.cells().unwrap(), vec![Some(&b"ab"[..]), None]);
+        unsafe { *nptr.add(1) = 0 };
+        let f = unsafe { field_from_multi(&b, "c") }.unwrap();
+        assert_eq!(f.cells().unwrap()[1], Some(&b"xyz"[..]));
+        let mut ints = [7i32, 8];
+        let i = TAOS_MULTI_BIND {
+            buffer_type: 4,
+            buffer: ints.as_mut_ptr() as *mut _,
+            buffer_length: 0,
+            length: std::ptr::null_mut(),
+            is_null: std::ptr::null_mut(),
+            num: 2,
+        };
+        let f = unsafe { field_from_multi(&i, "i") }.unwrap();
+        assert_eq!(f.cells().unwrap()[1], Some(&8i32.to_le_bytes()[..]));
+        // Bad input.
+        let mut bad = b;
+        bad.length = std::ptr::null_mut();
+        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
+        bad = b;
+        bad.buffer_type = 0;
+        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
+        bad = b;
+        bad.num = -1;
+        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
+        assert!(unsafe { field_from_multi(std::ptr::null(), "c") }.is_err());
     }
 }

@@ -6,6 +6,9 @@ pub mod config;
 pub mod connection;
 pub mod executor;
 pub mod result;
+pub mod sml;
+pub mod stmt;
+pub mod stmt2;
 
 pub use config::ConnectOptions;
 pub use connection::{check_server_status, Connection};
