@@ -8,6 +8,8 @@
 use std::ffi::{c_char, c_int, CStr};
 use std::sync::Once;
 
+use parking_lot::Mutex;
+
 use taos_wire::error::codes::{
     TSDB_CODE_OPS_NOT_SUPPORT, TSDB_CODE_TSC_INVALID_CONNECTION, TSDB_CODE_TSC_INVALID_INPUT,
 };
@@ -240,6 +242,7 @@ pub extern "C" fn taos_close(taos: *mut TAOS) {
         }
         // SAFETY: pointer came from conn_into_raw (checked by magic inside).
         if let Some(h) = unsafe { conn_from_raw(taos) } {
+            forget_mode(&h.conn());
             h.close();
         }
         Ok(())
@@ -303,9 +306,9 @@ pub extern "C" fn taos_get_current_db(
 
 /// Forgets the connection's current database, as after connecting without one. The
 /// database lives in the taosAdapter session, which has no "unuse": the library opens a
-/// fresh session with the same options (no database), replays the
-/// `taos_options_connection` settings, and keeps the old session open until `taos_close`
-/// so results already obtained stay readable. NULL is a no-op; on failure (e.g. a
+/// fresh session with the same options (no database, same `taos_set_conn_mode` mode),
+/// replays the `taos_options_connection` settings, and keeps the old session open until
+/// `taos_close` so results already obtained stay readable. NULL is a no-op; on failure (e.g. a
 /// one-time TOTP login cannot be repeated) the connection is unchanged and the reason is
 /// in `taos_errno(NULL)`.
 #[no_mangle]
@@ -315,10 +318,59 @@ pub extern "C" fn taos_reset_current_db(taos: *mut TAOS) {
             return Ok(());
         }
         let h = conn_ref(taos)?;
-        let mut o = h.opts.clone();
-        o.db = None;
-        h.replace_connection(Connection::connect(&o)?)
+        reopen_session(h, None, bi_mode_of(h))
     })
+}
+
+/// Sessions reopened in a connection mode other than the one the handle was opened with
+/// (`taos_set_conn_mode`), with that mode. An entry counts only while its connection is
+/// still the handle's current one; holding the clone keeps its address from being reused.
+/// Entries are dropped by [`reopen_session`] and `taos_close`.
+static CONN_MODES: Mutex<Vec<(Connection, bool)>> = Mutex::new(Vec::new());
+
+/// True when `a` and `b` are the same session (clones share one link).
+fn same_session(a: &Connection, b: &Connection) -> bool {
+    std::ptr::eq(a.link(), b.link())
+}
+
+/// Whether the handle's current session is in BI mode (`TAOS_CONN_MODE_BI`).
+pub(crate) fn bi_mode_of(h: &ConnHandle) -> bool {
+    let cur = h.conn();
+    CONN_MODES
+        .lock()
+        .iter()
+        .find(|(c, _)| same_session(c, &cur))
+        .map_or(h.opts.bi_mode, |(_, bi)| *bi)
+}
+
+/// Forgets the recorded mode of `conn`'s session.
+fn forget_mode(conn: &Connection) {
+    CONN_MODES.lock().retain(|(c, _)| !same_session(c, conn));
+}
+
+/// Opens a fresh taosAdapter session for `h` with the handle's options, current database
+/// `db` and BI mode `bi`, replays the `taos_options_connection` settings and makes it the
+/// handle's connection (the old one stays open until `taos_close`, see
+/// `ConnHandle::replace_connection`). On failure the handle is unchanged.
+pub(crate) fn reopen_session(
+    h: &ConnHandle,
+    db: Option<String>,
+    bi: bool,
+) -> Result<(), TaosError> {
+    let mut o = h.opts.clone();
+    o.db = db;
+    o.bi_mode = bi;
+    let old = h.conn();
+    let new = Connection::connect(&o)?;
+    if let Err(e) = h.replace_connection(new.clone()) {
+        new.close();
+        return Err(e);
+    }
+    forget_mode(&old);
+    if bi != h.opts.bi_mode {
+        CONN_MODES.lock().push((new, bi));
+    }
+    Ok(())
 }
 
 /// The server version string, owned by the connection (valid until `taos_close`).
@@ -483,6 +535,48 @@ mod tests {
         .is_null());
         assert_eq!(last_error().0, TSDB_CODE_OPS_NOT_SUPPORT);
         let _ = TSDB_CODE_INVALID_PARA;
+    }
+
+    #[test]
+    fn conn_mode_survives_a_database_reset() {
+        use crate::capi::misc::taos_set_conn_mode;
+        use crate::capi::types::TAOS_CONN_MODE_BI;
+        let srv = taos_devserver::DevServer::start(taos_devserver::Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..taos_devserver::Config::default()
+        })
+        .unwrap();
+        let host = std::ffi::CString::new("127.0.0.1").unwrap();
+        let t = taos_connect(
+            host.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            srv.addr().port(),
+        );
+        assert!(!t.is_null(), "{:?}", last_error());
+        let mode = || bi_mode_of(conn_ref(t).unwrap());
+        assert!(!mode());
+        let first = conn_ref(t).unwrap().conn();
+        assert_eq!(taos_set_conn_mode(t, TAOS_CONN_MODE_BI, 1), 0);
+        assert!(mode());
+        // A new session was opened; the old one is kept for results already obtained.
+        assert!(!same_session(&first, &conn_ref(t).unwrap().conn()));
+        taos_reset_current_db(t);
+        assert!(mode(), "taos_reset_current_db dropped BI mode");
+        let before = conn_ref(t).unwrap().conn();
+        assert_eq!(taos_set_conn_mode(t, TAOS_CONN_MODE_BI, 1), 0);
+        assert!(
+            same_session(&before, &conn_ref(t).unwrap().conn()),
+            "no-op reopened"
+        );
+        assert_eq!(taos_set_conn_mode(t, TAOS_CONN_MODE_BI, 0), 0);
+        assert!(!mode());
+        assert_eq!(taos_set_conn_mode(t, TAOS_CONN_MODE_BI, 1), 0);
+        let cur = conn_ref(t).unwrap().conn();
+        taos_close(t);
+        assert!(!CONN_MODES.lock().iter().any(|(c, _)| same_session(c, &cur)));
+        srv.stop();
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! taos.h that belong to no bigger area (abi.md §1 A, I, J, K, L), plus small helpers the
 //! not-yet-implemented exports of `stmt`, `stmt2`, `schemaless` and `tmq` share.
 //!
-//! Not supported yet (they fail with `TSDB_CODE_OPS_NOT_SUPPORT`): taosAdapter exposes no
-//! WebSocket action for routing information, notifications, whitelists or raw-block writes
-//! in the protocol the project implements today.
+//! `taos_set_conn_mode` (reopens the session in the new mode) and `taos_load_table_info`
+//! (checks each table with `DESCRIBE`) work. Not supported yet (they fail with
+//! `TSDB_CODE_OPS_NOT_SUPPORT`): taosAdapter exposes no WebSocket action for routing
+//! information (vgroup ids: only a REST route, `/rest/sql/<db>/vgid`, which this
+//! WebSocket-only library does not speak), notifications, whitelists or raw-block writes in
+//! the protocol the project implements today.
 // Parameter names are the C names of taos.h (they appear in the generated header).
 #![allow(non_snake_case)]
 
@@ -12,27 +15,22 @@ use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::sync::{Mutex, OnceLock};
 
-use crate::capi::boundary::{ffi_boundary, not_supported_err, to_cstring};
+use crate::capi::boundary::{
+    err, ffi_boundary, invalid_para, not_supported_err, opt_cstr_arg, to_cstring,
+};
+use crate::capi::connect::{bi_mode_of, reopen_session};
+use crate::capi::handles::conn_ref;
 use crate::capi::types::{
     __taos_async_datetime_whitelist_fn_t, __taos_async_ip_whitelist_fn_t,
     __taos_async_whitelist_dual_stack_fn_t, __taos_async_whitelist_fn_t, __taos_notify_fn_t, TAOS,
-    TAOS_DB_ROUTE_INFO, TAOS_FIELD,
+    TAOS_CONN_MODE_BI, TAOS_DB_ROUTE_INFO, TAOS_FIELD,
 };
-use taos_wire::error::codes::{default_message, TSDB_CODE_OPS_NOT_SUPPORT};
+use taos_wire::error::codes::{
+    default_message, TSDB_CODE_OPS_NOT_SUPPORT, TSDB_CODE_TSC_INVALID_OPERATION,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the area files
-
-/// Body of an export that is not implemented yet: records `TSDB_CODE_OPS_NOT_SUPPORT` naming
-/// the function and returns it (as `int`/`int32_t`/`int64_t`), or NULL for pointer returns.
-macro_rules! unsupported {
-    ($name:literal) => {
-        $crate::ffi_boundary!($name, {
-            Err($crate::capi::boundary::not_supported_err($name))
-        })
-    };
-}
-pub(crate) use unsupported;
 
 /// Writes `v` through a caller out-pointer; NULL is skipped.
 ///
@@ -87,13 +85,38 @@ static BUILD_INFO: &str = concat!(
 // ---------------------------------------------------------------------------------------------
 // A. connection-level switches
 
-/// Sets a connection mode (`TAOS_CONN_MODE_BI`). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Sets a connection mode: `mode` `TAOS_CONN_MODE_BI` (0) with `value` 1 (on) or 0 (off).
+/// Over WebSocket BI mode is chosen when the taosAdapter session is opened (`conn` with
+/// `mode: 0`), so a change opens a fresh session in the new mode with the same options and
+/// current database and replays the `taos_options_connection` settings; the old session
+/// stays open until `taos_close` so results already obtained stay readable. Setting the
+/// mode the connection already has does nothing. Returns 0; `TSDB_CODE_INVALID_PARA` for
+/// another `mode` or a `value` other than 0/1, `TSDB_CODE_TSC_INVALID_CONNECTION` for a
+/// NULL/invalid `taos`, or the error of the new session (the connection is then unchanged).
 #[no_mangle]
 pub extern "C" fn taos_set_conn_mode(taos: *mut TAOS, mode: c_int, value: c_int) -> c_int {
-    let _ = (taos, mode, value);
     ffi_boundary!("taos_set_conn_mode", {
-        Err(not_supported_err("taos_set_conn_mode"))
+        let h = conn_ref(taos)?;
+        if mode != TAOS_CONN_MODE_BI {
+            return Err(invalid_para(format!(
+                "invalid connection mode {mode}: only TAOS_CONN_MODE_BI (0) exists"
+            )));
+        }
+        let bi = match value {
+            0 => false,
+            1 => true,
+            _ => {
+                return Err(invalid_para(format!(
+                    "invalid value {value} for TAOS_CONN_MODE_BI: expected 0 or 1"
+                )))
+            }
+        };
+        if bi_mode_of(h) == bi {
+            return Ok(0);
+        }
+        let db = h.conn().current_db()?;
+        reopen_session(h, Some(db).filter(|d| !d.is_empty()), bi)?;
+        Ok(0)
     })
 }
 
@@ -127,8 +150,10 @@ pub unsafe extern "C" fn taos_get_db_route_info(
     })
 }
 
-/// Looks up the vgroup of one table. Not supported yet: writes 0 to `*vgId` (when
-/// non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Looks up the vgroup of one table. Not supported: taosAdapter has no WebSocket action
+/// for it (only the REST route `/rest/sql/<db>/vgid`, whose reply the protocol spec leaves
+/// out and which needs an HTTP client this library does not have); no vgroup id is made
+/// up. Writes 0 to `*vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
 ///
 /// # Safety
 /// `vgId` must be NULL or point to a writable `int`.
@@ -147,8 +172,9 @@ pub unsafe extern "C" fn taos_get_table_vgId(
     })
 }
 
-/// Looks up the vgroups of `tableNum` tables. Not supported yet: writes 0 to each of the
-/// `tableNum` slots of `vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Looks up the vgroups of `tableNum` tables. Not supported (as `taos_get_table_vgId`):
+/// writes 0 to each of the `tableNum` slots of `vgId` (when non-NULL) and returns
+/// `TSDB_CODE_OPS_NOT_SUPPORT`.
 ///
 /// # Safety
 /// `vgId` must be NULL or have `tableNum` writable `int` slots.
@@ -170,14 +196,134 @@ pub unsafe extern "C" fn taos_get_tables_vgId(
     })
 }
 
-/// Preloads table metadata into the client cache. This client keeps no metadata cache
-/// (taosAdapter does): not supported, returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Loads the metadata of the tables in `tableNameList` (comma-separated, each `tb` or
+/// `db.tb`, parts optionally in backquotes; a bare name uses the current database).
+/// Native libtaos fills its meta cache; this library keeps none, so it does the observable
+/// part: asks the server to describe each table (`DESCRIBE`) and fails with the server's
+/// error (e.g. `TSDB_CODE_PAR_TABLE_NOT_EXIST`) at the first one that cannot be loaded.
+/// Returns 0 when every table exists, also for a NULL or empty list (as native);
+/// `TSDB_CODE_TSC_INVALID_CONNECTION` for a NULL/invalid `taos`;
+/// `TSDB_CODE_TSC_INVALID_OPERATION` for a list over 12 MiB; `TSDB_CODE_INVALID_PARA` for
+/// a malformed name.
+// `tableNameList` is a C string by the caller's contract (as in every export taking one).
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 #[no_mangle]
 pub extern "C" fn taos_load_table_info(taos: *mut TAOS, tableNameList: *const c_char) -> c_int {
-    let _ = (taos, tableNameList);
     ffi_boundary!("taos_load_table_info", {
-        Err(not_supported_err("taos_load_table_info"))
+        let h = conn_ref(taos)?;
+        // SAFETY: NULL or a C string per contract.
+        let list = match unsafe { opt_cstr_arg(tableNameList, "tableNameList") }? {
+            None => return Ok(0),
+            Some(l) => l,
+        };
+        if list.len() > MAX_TABLE_NAME_LIST {
+            return Err(err(
+                TSDB_CODE_TSC_INVALID_OPERATION,
+                format!(
+                    "tableNameList too long: {} bytes, at most {MAX_TABLE_NAME_LIST}",
+                    list.len()
+                ),
+            ));
+        }
+        let names = table_names::parse_list(list)?;
+        let conn = h.conn();
+        for name in &names {
+            let r = conn.query(&format!("DESCRIBE {name}"), 0)?;
+            r.stop();
+        }
+        Ok(0)
     })
+}
+
+/// Longest `taos_load_table_info` list native libtaos accepts (12 MiB).
+const MAX_TABLE_NAME_LIST: usize = 12 * 1024 * 1024;
+
+/// Parsing the table list of `taos_load_table_info` into names safe to put into SQL.
+mod table_names {
+    use taos_wire::error::TaosError;
+
+    use crate::capi::boundary::invalid_para;
+
+    /// One name part: backquoted (kept with its quotes, no backquote inside) or a plain
+    /// identifier (letters, digits, `_`).
+    fn check_part(part: &str, whole: &str) -> Result<(), TaosError> {
+        let ok = if let Some(inner) = part.strip_prefix('`') {
+            match inner.strip_suffix('`') {
+                Some(i) => !i.is_empty() && !i.contains('`'),
+                None => false,
+            }
+        } else {
+            !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(invalid_para(format!("invalid table name {whole:?}")))
+        }
+    }
+
+    /// Splits `s` at `sep` outside backquotes.
+    fn split_outside_quotes(s: &str, sep: char) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut quoted = false;
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if c == '`' {
+                quoted = !quoted;
+            } else if c == sep && !quoted {
+                out.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+        }
+        out.push(&s[start..]);
+        out
+    }
+
+    /// The names of a comma-separated list (`tb`, `db.tb`, `` `db`.`tb` ``), trimmed and
+    /// validated; empty entries (`"a,,b"`, a trailing comma) are skipped.
+    pub(super) fn parse_list(list: &str) -> Result<Vec<String>, TaosError> {
+        let mut names = Vec::new();
+        for entry in split_outside_quotes(list, ',') {
+            let entry = entry.trim();
+            if entry.is_empty() {
+                continue;
+            }
+            let parts = split_outside_quotes(entry, '.');
+            if parts.len() > 2 {
+                return Err(invalid_para(format!("invalid table name {entry:?}")));
+            }
+            for p in &parts {
+                check_part(p, entry)?;
+            }
+            names.push(entry.to_string());
+        }
+        Ok(names)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::parse_list;
+
+        #[test]
+        fn lists_are_split_and_checked() {
+            assert_eq!(
+                parse_list(" t1, db.t2 ,`db x`.`t,3`,,").unwrap(),
+                vec!["t1", "db.t2", "`db x`.`t,3`"]
+            );
+            assert!(parse_list("").unwrap().is_empty());
+            for bad in [
+                "t1; drop database x",
+                "a.b.c",
+                "`open",
+                "db.",
+                ".t",
+                "t 1",
+                "``",
+            ] {
+                assert!(parse_list(bad).is_err(), "{bad}");
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

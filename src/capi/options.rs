@@ -87,7 +87,8 @@ fn set_global_option(option: c_int, arg: Option<&str>) -> Result<(), TaosError> 
 }
 
 /// Sets a process-wide option before connecting: `TSDB_OPTION_CONFIGDIR` (folder of
-/// taos.cfg), `TSDB_OPTION_TIMEZONE` (session timezone of later connections),
+/// taos.cfg; as natively it is read once, by `taos_init` / the first connect, and a later
+/// call succeeds but changes nothing), `TSDB_OPTION_TIMEZONE` (session timezone of later connections),
 /// `TSDB_OPTION_LOCALE`, `TSDB_OPTION_CHARSET` (only UTF-8 is accepted) and
 /// `TSDB_OPTION_DRIVER` ("websocket" accepted, "native" fails). `arg` is a C string and
 /// is copied. Declared variadic in C; extra arguments are ignored.

@@ -6,7 +6,8 @@
 //! `debugFlag`; env `TAOS_FIRST_EP`, `TAOS_SECOND_EP`, `TAOS_FQDN`, `TAOS_SERVER_PORT`,
 //! `TAOS_TIMEZONE`, `TAOS_ADAPTER_LIST`, `TAOS_COMPRESSION`, `TAOS_LOG_DIR`,
 //! `TAOS_DEBUG_FLAG`, `TAOS_LOG_OUTPUT_TO_SCREEN`. Env values win over the file; values
-//! set through `taos_options` win over both.
+//! set through `taos_options` win over both. The file and env are read once, at first use
+//! (as native `taos_init` does); see [`config`].
 use super::{err, Result};
 use parking_lot::RwLock;
 use std::path::{Path, PathBuf};
@@ -199,17 +200,27 @@ static OVERRIDES: RwLock<Overrides> = RwLock::new(Overrides {
     config_dir: None,
     timezone: None,
 });
-static LOADED: RwLock<Option<Config>> = RwLock::new(None);
+/// The configuration as read at first use (`taos_init`, the first connect, the first log
+/// line). Like native libtaos, which reads taos.cfg once in `taos_init`, it is never
+/// re-read: a later `TSDB_OPTION_CONFIGDIR` or `TAOS_CONFIG_DIR` does not move it.
+static LOADED: OnceLock<Config> = OnceLock::new();
 
 /// `taos_options(TSDB_OPTION_CONFIGDIR)`: use this directory (or file) for taos.cfg.
-/// Takes effect for connections opened afterwards. Like native libtaos it only stores the
-/// path: a missing directory or file means "no taos.cfg" (logged), never an error.
+/// Like native libtaos it only stores the path, read once when the configuration is first
+/// used; a missing directory or file means "no taos.cfg" (logged then), never an error.
+/// After that first use the call changes nothing (a debug log line says so) and still
+/// succeeds, as natively.
 pub fn set_config_dir(dir: &str) -> Result<()> {
-    if !Path::new(dir).exists() {
+    if let Some(c) = LOADED.get() {
         log(
-            1,
-            format_args!("config dir {dir} does not exist; using defaults"),
+            2,
+            format_args!(
+                "taos_options(CONFIGDIR, {dir}) ignored: the configuration was already read \
+                 from {}",
+                c.config_dir.as_deref().unwrap_or("?")
+            ),
         );
+        return Ok(());
     }
     OVERRIDES.write().config_dir = Some(dir.to_string());
     Ok(())
@@ -220,30 +231,8 @@ pub fn set_timezone(tz: &str) {
     OVERRIDES.write().timezone = Some(tz.to_string()).filter(|t| !t.is_empty());
 }
 
-/// The effective configuration: overrides, then env, then taos.cfg. A broken taos.cfg is
-/// reported once through the log and otherwise ignored (connecting still works).
-pub fn config() -> Config {
-    let (dir_override, tz_override) = {
-        let o = OVERRIDES.read();
-        (o.config_dir.clone(), o.timezone.clone())
-    };
-    let dir = dir_override
-        .or_else(|| {
-            std::env::var("TAOS_CONFIG_DIR")
-                .ok()
-                .filter(|d| !d.is_empty())
-        })
-        .unwrap_or_else(|| "/etc/taos".to_string());
-    // Cached per config dir (it may change through taos_options or TAOS_CONFIG_DIR).
-    if let Some(c) = LOADED.read().as_ref() {
-        if c.config_dir.as_deref() == Some(dir.as_str()) {
-            let mut c = c.clone();
-            if tz_override.is_some() {
-                c.timezone = tz_override;
-            }
-            return c;
-        }
-    }
+/// Reads env and taos.cfg from `dir` (the one-time load behind [`config`]).
+fn load_config(dir: String) -> Config {
     let mut c = from_env();
     match load_cfg_file(&dir) {
         Ok(file) => c.fill_from(file),
@@ -255,9 +244,43 @@ pub fn config() -> Config {
         }
     }
     c.config_dir = Some(dir);
-    *LOADED.write() = Some(c.clone());
-    if tz_override.is_some() {
-        c.timezone = tz_override;
+    c
+}
+
+/// The effective configuration: overrides, then env, then taos.cfg. The config dir (from
+/// `taos_options`, else `TAOS_CONFIG_DIR`, else `/etc/taos`) and the file are read once, at
+/// the first call; the timezone override applies to every later call. A broken taos.cfg
+/// is reported through the log and otherwise ignored (connecting still works).
+pub fn config() -> Config {
+    let mut first = false;
+    let loaded = LOADED.get_or_init(|| {
+        first = true;
+        let dir = OVERRIDES
+            .read()
+            .config_dir
+            .clone()
+            .or_else(|| {
+                std::env::var("TAOS_CONFIG_DIR")
+                    .ok()
+                    .filter(|d| !d.is_empty())
+            })
+            .unwrap_or_else(|| "/etc/taos".to_string());
+        load_config(dir)
+    });
+    if first {
+        // Outside the initialiser: log() itself reads the configuration.
+        if let Some(dir) = loaded.config_dir.as_deref() {
+            if !Path::new(dir).exists() {
+                log(
+                    1,
+                    format_args!("config dir {dir} does not exist; using defaults"),
+                );
+            }
+        }
+    }
+    let mut c = loaded.clone();
+    if let Some(tz) = OVERRIDES.read().timezone.clone() {
+        c.timezone = Some(tz);
     }
     c
 }
