@@ -32,5 +32,8 @@ valgrind:
 bench:
 	benches/run.sh
 
+bench-write:
+	benches/run_write.sh
+
 install: build
 	scripts/install.sh $(PREFIX)
