@@ -4,8 +4,10 @@
 #   python  taospy (PyPI, ctypes)            tests/consumers/python
 #   go      driver-go v3 (Go proxy, cgo)      tests/consumers/go
 #   rust    `taos` crate, native mode (optin) tests/consumers/rust-native
+#   c       documented-style C programs built with plain gcc against the INSTALLED layout
+#           (scripts/install.sh), the NEEDED entry, dlopen as libtaosws.so   tests/consumers/c
 #
-# Usage: tests/consumers/run.sh [python] [go] [go-upstream] [rust]     (default: all)
+# Usage: tests/consumers/run.sh [python] [go] [go-upstream] [rust] [c]     (default: all)
 # Env:   CARGO_TARGET_DIR (default <repo>/target); the library is $CARGO_TARGET_DIR/release/libtaos.so.
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
 set -uo pipefail
@@ -20,9 +22,10 @@ INC=$ROOT/include
 # Pinned consumer versions (driver-go's is pinned in go/go.mod + go.sum, the crate's in Cargo.lock).
 TAOSPY_VERSION=2.8.10
 PYTEST_VERSION=8.3.5
+TAOS_WS_PY_VERSION=0.7.0   # official WebSocket client, the other side of python/test_cross_official.py
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(python go go-upstream rust)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(python go go-upstream rust c)
 want() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # Toolchains installed outside a non-login PATH (the Go tarball, rustup).
@@ -81,7 +84,7 @@ export TAOS_CONFIG_DIR=$WORK/cfg
 if want python; then
     VENV=$TARGET/consumers-venv
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    if "$VENV/bin/pip" install -q "taospy==$TAOSPY_VERSION" "pytest==$PYTEST_VERSION"; then
+    if "$VENV/bin/pip" install -q "taospy==$TAOSPY_VERSION" "taos-ws-py==$TAOS_WS_PY_VERSION" "pytest==$PYTEST_VERSION"; then
         note "Python taospy $TAOSPY_VERSION"
         # TZ=UTC: taospy renders TIMESTAMP as naive local datetimes.
         (cd "$HERE/python" && TZ=UTC "$VENV/bin/python" -m pytest -q -p no:cacheprovider .) 2>&1 | tee "$WORK/py.log"
@@ -120,7 +123,7 @@ fi
 
 # 4b. driver-go's OWN tests (shipped in the module), built against our header and library: the
 #     packages that need no server, plus the server-backed tests of the query path that the
-#     dev server can serve (stmt/schemaless/TMQ are not implemented yet; DECIMAL/BLOB,
+#     dev server can serve, incl. stmt/stmt2/schemaless (TMQ is not tested here; DECIMAL/BLOB,
 #     SHOW USERS/GRANTS, perf_connections are dev-server gaps; see FINDINGS.md).
 if want go-upstream; then
     note "driver-go v3 upstream tests"
@@ -138,10 +141,12 @@ if want go-upstream; then
             ./wrapper/handler ./wrapper/thread
         export TD_3360_TEST=1
         go test -count=1 -v -timeout 300s ./wrapper -run '^(TestReadBlock_3360|TestFetchLengths|TestRowsHeader_TypeDatabaseName|TestRowsHeader_ScanType|TestFetchRowJSON|TestTaosQueryA|TestError|TestAffectedRows|TestTaosGetClientInfo|TestTaosGetCurrentDB|TestTaosGetServerInfo|TestSetConfig|TestTaosResetCurrentDB)$'
+        # stmt / stmt2 / schemaless through the wrapper (the failing ones are listed in FINDINGS.md).
+        go test -count=1 -v -timeout 300s ./wrapper -run '^(TestSchemalessTelnet|TestSchemalessInfluxDB|TestSchemalessRawTelnet|TestSchemalessRawInfluxDB|TestTaosSchemalessInsertRawWithReqID|TestTaosSchemalessInsertWithReqID|TestTaosSchemalessInsertTTL|TestTaosSchemalessInsertTTLWithReqID|TestTaosSchemalessInsertRawTTL|TestTaosSchemalessInsertRawTTLWithReqID|TestTaosSchemalessInsertRawTTLWithReqIDTBNameKey|TestStmt2BindData|TestStmt2BindMultiTables|TestTaosStmt2GetStbFields|TestWrongParseStmt2StbFields|TestStmt2BindError|TestStmt|TestStmtExec|TestStmtQuery|TestTaosStmtGetParam)$'
         # Alone: it points the process at /etc/taos, after which host-less connects cannot find the dev server.
         go test -count=1 -v -timeout 60s ./wrapper -run '^TestTaosOptions$'
         go test -count=1 -v -timeout 300s ./taosSql -run '^(TestTaosConn_ExecContext|TestWrongReqID|TestTimezone|TestEmptyQuery|TestErrorQuery)$'
-        go test -count=1 -v -timeout 300s ./af -run '^(TestOpen|TestQuery|TestConnector_ExecWithReqID|TestConnector_QueryWithReqID|TestNewConnector|TestSelectDB|TestOpenTSDBInsertJsonPayloadWrong)$'
+        go test -count=1 -v -timeout 300s ./af -run '^(TestOpen|TestQuery|TestConnector_ExecWithReqID|TestConnector_QueryWithReqID|TestNewConnector|TestSelectDB|TestOpenTSDBInsertJsonPayloadWrong|TestStmtExec|TestFastInsert|TestFastInsertWithSetTableNameTag|TestInfluxDBInsertLines|TestOpenTSDBInsertTelnetLines|TestOpenTSDBInsertJsonPayload|TestConnector_StmtExecuteWithReqID|TestConnector_InsertStmtWithReqID|TestInfluxDBInsertLinesWithReqID|TestOpenTSDBInsertTelnetLinesWithReqID|TestOpenTSDBInsertJsonPayloadWithReqID|TestNewStmt2|TestStmt2CallBackCallerPool)$'
     ) 2>&1 | tee "$WORK/go-up.log"
     p=$(grep -cE '^--- PASS' "$WORK/go-up.log"); f=$(grep -cE '^--- FAIL' "$WORK/go-up.log")
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
@@ -156,6 +161,54 @@ if want rust; then
     f=$(grep -E '^test result:' "$WORK/rust.log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
     grep -qE '^test result:' "$WORK/rust.log" || fail_suite "Rust native tests did not build or crashed"
+fi
+
+# 6. C: what a C developer does with an installed client: `gcc prog.c -ltaos` against
+#    <prefix>/include + <prefix>/lib (scripts/install.sh), run against the installed library; and
+#    the library loaded under the name libtaosws.so with every dispatcher entry point resolved.
+if want c; then
+    note "C programs against the installed layout"
+    PREFIX=$WORK/prefix
+    c_ok() { note "PASS: $*"; PASSED=$((PASSED + 1)); }
+    if TARGET_DIR=$TARGET sh "$ROOT/scripts/install.sh" "$PREFIX" >"$WORK/install.log" 2>&1; then
+        c_ok "scripts/install.sh $PREFIX"
+        if gcc -Wall -Werror -I"$PREFIX/include" "$HERE/c/doc_basic.c" -L"$PREFIX/lib" -ltaos -o "$WORK/doc_basic"; then
+            c_ok "gcc doc_basic.c -ltaos"
+            # (outputs go to files first: `grep -q` closing a pipe early trips pipefail)
+            readelf -d "$WORK/doc_basic" >"$WORK/readelf.txt" 2>&1
+            if grep -q 'NEEDED.*\[libtaos\.so\.1\]' "$WORK/readelf.txt"; then
+                c_ok "doc_basic records libtaos.so.1 in NEEDED"
+            else
+                fail_suite "doc_basic does not record libtaos.so.1 in NEEDED"; cat "$WORK/readelf.txt"
+            fi
+            # Only the installed directory on the loader path: the binary must run from the install.
+            LD_LIBRARY_PATH=$PREFIX/lib timeout 120 "$WORK/doc_basic" >"$WORK/doc.log" 2>&1
+            rc=$?
+            cat "$WORK/doc.log"
+            LD_LIBRARY_PATH=$PREFIX/lib ldd "$WORK/doc_basic" >"$WORK/ldd.txt" 2>&1
+            if grep -q "libtaos.so.1 => $PREFIX/lib/" "$WORK/ldd.txt"; then
+                c_ok "doc_basic resolves libtaos.so.1 from the install prefix"
+            else
+                fail_suite "doc_basic does not load the installed libtaos.so.1"; cat "$WORK/ldd.txt"
+            fi
+            # One pass per completed step; every failed check (a "FAIL file:line" line) counts.
+            PASSED=$((PASSED + $(grep -c '^ok ' "$WORK/doc.log")))
+            FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/doc.log")))
+            [ "$rc" -eq 0 ] || fail_suite "doc_basic exited $rc"
+        else
+            fail_suite "gcc doc_basic.c against the installed layout"
+        fi
+    else
+        cat "$WORK/install.log"; fail_suite "scripts/install.sh"
+    fi
+    mkdir -p "$WORK/wsname"
+    cp "$LIB/libtaos.so" "$WORK/wsname/libtaosws.so"
+    if gcc -Wall -Werror "$HERE/c/dlopen_taosws.c" -ldl -o "$WORK/dlopen_taosws" &&
+        "$WORK/dlopen_taosws" "$WORK/wsname/libtaosws.so" "$ROOT/c-tests/driver_symbols.txt"; then
+        c_ok "dlopen libtaosws.so + dlsym of every name in c-tests/driver_symbols.txt"
+    else
+        fail_suite "dlopen libtaosws.so / dlsym of c-tests/driver_symbols.txt"
+    fi
 fi
 
 if [ -s "$WORK/server.err" ]; then note "dev server stderr (tail):"; tail -n 20 "$WORK/server.err"; fi
