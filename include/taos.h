@@ -1041,9 +1041,9 @@ int taos_get_current_db(TAOS *taos, char *database, int len, int *required);
 /**
  * Forgets the connection's current database, as after connecting without one. The
  * database lives in the taosAdapter session, which has no "unuse": the library opens a
- * fresh session with the same options (no database), replays the
- * `taos_options_connection` settings, and keeps the old session open until `taos_close`
- * so results already obtained stay readable. NULL is a no-op; on failure (e.g. a
+ * fresh session with the same options (no database, same `taos_set_conn_mode` mode),
+ * replays the `taos_options_connection` settings, and keeps the old session open until
+ * `taos_close` so results already obtained stay readable. NULL is a no-op; on failure (e.g. a
  * one-time TOTP login cannot be repeated) the connection is unchanged and the reason is
  * in `taos_errno(NULL)`.
  */
@@ -1179,8 +1179,14 @@ int *taos_get_column_data_offset(TAOS_RES *res, int columnIndex);
 TAOS_ROW *taos_result_block(TAOS_RES *res);
 
 /**
- * Sets a connection mode (`TAOS_CONN_MODE_BI`). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Sets a connection mode: `mode` `TAOS_CONN_MODE_BI` (0) with `value` 1 (on) or 0 (off).
+ * Over WebSocket BI mode is chosen when the taosAdapter session is opened (`conn` with
+ * `mode: 0`), so a change opens a fresh session in the new mode with the same options and
+ * current database and replays the `taos_options_connection` settings; the old session
+ * stays open until `taos_close` so results already obtained stay readable. Setting the
+ * mode the connection already has does nothing. Returns 0; `TSDB_CODE_INVALID_PARA` for
+ * another `mode` or a `value` other than 0/1, `TSDB_CODE_TSC_INVALID_CONNECTION` for a
+ * NULL/invalid `taos`, or the error of the new session (the connection is then unchanged).
  */
 int taos_set_conn_mode(TAOS *taos, int mode, int value);
 
@@ -1200,8 +1206,10 @@ void taos_set_hb_quit(int8_t quitByKill);
 int taos_get_db_route_info(TAOS *taos, const char *db, struct TAOS_DB_ROUTE_INFO *dbInfo);
 
 /**
- * Looks up the vgroup of one table. Not supported yet: writes 0 to `*vgId` (when
- * non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Looks up the vgroup of one table. Not supported: taosAdapter has no WebSocket action
+ * for it (only the REST route `/rest/sql/<db>/vgid`, whose reply the protocol spec leaves
+ * out and which needs an HTTP client this library does not have); no vgroup id is made
+ * up. Writes 0 to `*vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
  *
  * # Safety
  * `vgId` must be NULL or point to a writable `int`.
@@ -1209,8 +1217,9 @@ int taos_get_db_route_info(TAOS *taos, const char *db, struct TAOS_DB_ROUTE_INFO
 int taos_get_table_vgId(TAOS *taos, const char *db, const char *table, int *vgId);
 
 /**
- * Looks up the vgroups of `tableNum` tables. Not supported yet: writes 0 to each of the
- * `tableNum` slots of `vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Looks up the vgroups of `tableNum` tables. Not supported (as `taos_get_table_vgId`):
+ * writes 0 to each of the `tableNum` slots of `vgId` (when non-NULL) and returns
+ * `TSDB_CODE_OPS_NOT_SUPPORT`.
  *
  * # Safety
  * `vgId` must be NULL or have `tableNum` writable `int` slots.
@@ -1218,8 +1227,15 @@ int taos_get_table_vgId(TAOS *taos, const char *db, const char *table, int *vgId
 int taos_get_tables_vgId(TAOS *taos, const char *db, const char **table, int tableNum, int *vgId);
 
 /**
- * Preloads table metadata into the client cache. This client keeps no metadata cache
- * (taosAdapter does): not supported, returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Loads the metadata of the tables in `tableNameList` (comma-separated, each `tb` or
+ * `db.tb`, parts optionally in backquotes; a bare name uses the current database).
+ * Native libtaos fills its meta cache; this library keeps none, so it does the observable
+ * part: asks the server to describe each table (`DESCRIBE`) and fails with the server's
+ * error (e.g. `TSDB_CODE_PAR_TABLE_NOT_EXIST`) at the first one that cannot be loaded.
+ * Returns 0 when every table exists, also for a NULL or empty list (as native);
+ * `TSDB_CODE_TSC_INVALID_CONNECTION` for a NULL/invalid `taos`;
+ * `TSDB_CODE_TSC_INVALID_OPERATION` for a list over 12 MiB; `TSDB_CODE_INVALID_PARA` for
+ * a malformed name.
  */
 int taos_load_table_info(TAOS *taos, const char *tableNameList);
 
@@ -1310,7 +1326,8 @@ void taos_free_instances(char ***pList, int32_t count);
 
 /**
  * Sets a process-wide option before connecting: `TSDB_OPTION_CONFIGDIR` (folder of
- * taos.cfg), `TSDB_OPTION_TIMEZONE` (session timezone of later connections),
+ * taos.cfg; as natively it is read once, by `taos_init` / the first connect, and a later
+ * call succeeds but changes nothing), `TSDB_OPTION_TIMEZONE` (session timezone of later connections),
  * `TSDB_OPTION_LOCALE`, `TSDB_OPTION_CHARSET` (only UTF-8 is accepted) and
  * `TSDB_OPTION_DRIVER` ("websocket" accepted, "native" fails). `arg` is a C string and
  * is copied. Declared variadic in C; extra arguments are ignored.
@@ -1810,9 +1827,9 @@ int32_t tmq_list_get_size(const tmq_list_t *list);
 char **tmq_list_to_c_array(const tmq_list_t *list);
 
 /**
- * Creates a consumer from `conf`. Not supported yet: returns NULL, writes a NUL-terminated
- * reason into `errstr` (at most `errstrLen` bytes; `errstr` may be NULL) and sets
- * `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * Creates a consumer from `conf` (copied: the conf may be destroyed afterwards) and opens its
+ * WebSocket. On failure returns NULL and writes a NUL-terminated reason into `errstr` (at
+ * most `errstrLen` bytes; `errstr` may be NULL); the error is also the thread's last error.
  *
  * # Safety
  * `errstr` must be NULL or writable for `errstrLen` bytes.
@@ -1820,63 +1837,59 @@ char **tmq_list_to_c_array(const tmq_list_t *list);
 tmq_t *tmq_consumer_new(tmq_conf_t *conf, char *errstr, int32_t errstrLen);
 
 /**
- * Subscribes to the topics of `topic_list`. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Subscribes to the topics of `topic_list` (the server checks credentials and topics here).
  */
 int32_t tmq_subscribe(tmq_t *tmq, const tmq_list_t *topic_list);
 
 /**
- * Unsubscribes from every topic. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Unsubscribes from every topic.
  */
 int32_t tmq_unsubscribe(tmq_t *tmq);
 
 /**
- * Lists the subscribed topics into `*topics` (a new list when `*topics` is NULL). Not
- * supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT` and leaves `*topics` as it was (no
- * list is allocated).
+ * Appends the subscribed topics to `*topics` (a new list when `*topics` is NULL; the caller
+ * destroys it).
  */
 int32_t tmq_subscription(tmq_t *tmq, tmq_list_t **topics);
 
 /**
- * Waits up to `timeout` ms (negative: without limit) for the next message; free it with
- * `taos_free_result`. NULL means no message or an error (`taos_errno(NULL)`). Not
- * supported yet: returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * Waits up to `timeout` ms (negative: without limit, 0: one immediate poll) for the next
+ * message; free it with `taos_free_result`. Its rows are read with `taos_fetch_row` /
+ * `taos_fetch_block` / `taos_fetch_raw_block`. NULL means no message or an error
+ * (`taos_errno(NULL)` tells which: 0 for no message).
  */
 TAOS_RES *tmq_consumer_poll(tmq_t *tmq, int64_t timeout);
 
 /**
- * Closes a consumer. No consumer can exist yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Closes a consumer: closes its socket (the server unsubscribes) and frees the handle and
+ * the connection from `tmq_get_connect`. Messages already polled stay valid to free.
  */
 int32_t tmq_consumer_close(tmq_t *tmq);
 
 /**
- * Commits the offsets of `msg` (NULL: all current positions). Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Commits the consumed offsets (`msg` NULL: all current positions).
  */
 int32_t tmq_commit_sync(tmq_t *tmq, const TAOS_RES *msg);
 
 /**
  * Asynchronous `tmq_commit_sync`; `cb(tmq, code, param)` runs once on a library thread.
- * Not supported yet: `cb` is called with `TSDB_CODE_OPS_NOT_SUPPORT`.
  */
 void tmq_commit_async(tmq_t *tmq, const TAOS_RES *msg, tmq_commit_cb *cb, void *param);
 
 /**
- * Commits `offset` for one vgroup of a topic. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Commits `offset` for one vgroup of a topic.
  */
 int32_t tmq_commit_offset_sync(tmq_t *tmq, const char *pTopicName, int32_t vgId, int64_t offset);
 
 /**
  * Asynchronous `tmq_commit_offset_sync`; `cb(tmq, code, param)` runs once on a library
- * thread. Not supported yet: `cb` is called with `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * thread.
  */
 void tmq_commit_offset_async(tmq_t *tmq, const char *pTopicName, int32_t vgId, int64_t offset, tmq_commit_cb *cb, void *param);
 
 /**
- * The vgroups of a topic with their offsets; free `*assignment` with
- * `tmq_free_assignment`. Not supported yet: sets `*assignment = NULL`,
- * `*numOfAssignment = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * The vgroups of a topic with their offsets: `*assignment` is a new array of
+ * `*numOfAssignment` entries (NULL when empty); free it with `tmq_free_assignment`.
  *
  * # Safety
  * `assignment` / `numOfAssignment` must be NULL or writable.
@@ -1884,69 +1897,61 @@ void tmq_commit_offset_async(tmq_t *tmq, const char *pTopicName, int32_t vgId, i
 int32_t tmq_get_topic_assignment(tmq_t *tmq, const char *pTopicName, struct tmq_topic_assignment **assignment, int32_t *numOfAssignment);
 
 /**
- * Frees an array from `tmq_get_topic_assignment`. That never returns an array yet, so there
- * is nothing to free: no-op (also for NULL).
+ * Frees an array from `tmq_get_topic_assignment` (NULL: no-op).
  */
 void tmq_free_assignment(struct tmq_topic_assignment *pAssignment);
 
 /**
- * Moves the consumer's position for one vgroup. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Moves the consumer's position for one vgroup.
  */
 int32_t tmq_offset_seek(tmq_t *tmq, const char *pTopicName, int32_t vgId, int64_t offset);
 
 /**
- * Current position (last consumed + 1) of one vgroup; negative = error code. Not supported
- * yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Current position (next offset to consume) of one vgroup; negative = error code.
  */
 int64_t tmq_position(tmq_t *tmq, const char *pTopicName, int32_t vgId);
 
 /**
- * Committed offset of one vgroup; negative = error code. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Committed offset of one vgroup; negative = error code (`TSDB_CODE_TMQ_NO_COMMITTED`
+ * when nothing is committed).
  */
 int64_t tmq_committed(tmq_t *tmq, const char *pTopicName, int32_t vgId);
 
 /**
- * The consumer's connection (borrowed: do not close). Not supported yet: returns NULL with
- * `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * A connection to the consumer's server with its credentials, opened on first use and
+ * owned by the consumer (do not `taos_close` it; it closes with the consumer).
  */
 TAOS *tmq_get_connect(tmq_t *tmq);
 
 /**
- * Table name of a TMQ message (owned by the message). No TMQ message can exist yet:
- * returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * Table name of the block being read (the first block before any fetch); owned by the
+ * message. NULL when the message has none or `res` is not a TMQ message.
  */
 const char *tmq_get_table_name(TAOS_RES *res);
 
 /**
  * Kind of a TMQ message (`TMQ_RES_DATA`, `TMQ_RES_TABLE_META`, `TMQ_RES_METADATA`,
- * `TMQ_RES_RAWDATA`). No TMQ message can exist yet, so every result (and NULL) gives
- * `TMQ_RES_INVALID`.
+ * `TMQ_RES_RAWDATA`); `TMQ_RES_INVALID` for NULL and other results.
  */
 tmq_res_t tmq_get_res_type(TAOS_RES *res);
 
 /**
- * Topic of a TMQ message (owned by the message). No TMQ message can exist yet: returns
- * NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * Topic of a TMQ message (owned by the message); NULL for other results.
  */
 const char *tmq_get_topic_name(TAOS_RES *res);
 
 /**
- * Database of a TMQ message (owned by the message). No TMQ message can exist yet: returns
- * NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * Database of a TMQ message (owned by the message); NULL for other results.
  */
 const char *tmq_get_db_name(TAOS_RES *res);
 
 /**
- * Vgroup id of a TMQ message; negative = error code. No TMQ message can exist yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Vgroup id of a TMQ message; negative = error code.
  */
 int32_t tmq_get_vgroup_id(TAOS_RES *res);
 
 /**
- * Offset of a TMQ message; negative = error code. No TMQ message can exist yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Offset of a TMQ message; negative = error code.
  */
 int64_t tmq_get_vgroup_offset(TAOS_RES *res);
 
@@ -1958,9 +1963,8 @@ int64_t tmq_get_vgroup_offset(TAOS_RES *res);
 const char *tmq_err2str(int32_t code);
 
 /**
- * Fills `*raw` with the raw data of a TMQ message (release with `tmq_free_raw`). No TMQ
- * message can exist yet: zeroes `*raw` (when non-NULL) and returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Fills `*raw` with the raw data of a TMQ message (release with `tmq_free_raw`); on error
+ * `*raw` is zeroed.
  *
  * # Safety
  * `raw` must be NULL or point to a writable `tmq_raw_data`.
@@ -1968,26 +1972,24 @@ const char *tmq_err2str(int32_t code);
 int32_t tmq_get_raw(TAOS_RES *res, struct tmq_raw_data *raw);
 
 /**
- * Writes raw TMQ data (passed by value) into the connection's database. Not supported yet:
- * returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Writes raw TMQ data (passed by value, e.g. from `tmq_get_raw`) through the connection
+ * (`write_raw` on `/ws`).
  */
 int32_t tmq_write_raw(TAOS *taos, struct tmq_raw_data raw);
 
 /**
- * Releases data from `tmq_get_raw` (passed by value). That never hands out data yet, so
- * there is nothing to free: no-op.
+ * Releases data from `tmq_get_raw` (passed by value; NULL data: no-op).
  */
 void tmq_free_raw(struct tmq_raw_data raw);
 
 /**
- * JSON description of a meta message (release with `tmq_free_json_meta`). No TMQ message
- * can exist yet: returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+ * JSON description of a meta message (release with `tmq_free_json_meta`); NULL on error
+ * (e.g. a data message: the server refuses).
  */
 char *tmq_get_json_meta(TAOS_RES *res);
 
 /**
- * Releases a string from `tmq_get_json_meta`. That never returns a string yet, so there is
- * nothing to free: no-op (also for NULL).
+ * Releases a string from `tmq_get_json_meta` (NULL: no-op).
  */
 void tmq_free_json_meta(char *jsonMeta);
 

@@ -9,6 +9,7 @@ pub mod rest;
 pub mod server;
 pub mod sml;
 pub mod sql;
+pub mod tmq;
 pub mod token;
 pub mod ws;
 

@@ -228,6 +228,25 @@ fn handle_connection(stream: TcpStream, state: Arc<ServerState>) {
             Err(ReadError::Closed) | Err(ReadError::Io(_)) => return,
         };
         let keep_alive = req.keep_alive();
+        if req.method == "GET" && req.path == "/rest/tmq" {
+            match ws::upgrade_response(&req) {
+                Ok((resp, deflate)) => {
+                    if http::write_response(&mut out, &resp, false).is_err() {
+                        return;
+                    }
+                    let writer = Arc::new(WsWriter::new(out, deflate));
+                    let ip = req.header("x-real-ip").map_or(peer_ip, str::to_string);
+                    ws::tmq::serve(reader, writer, deflate, state, ip);
+                    return;
+                }
+                Err(resp) => {
+                    if http::write_response(&mut out, &resp, !keep_alive).is_err() || !keep_alive {
+                        return;
+                    }
+                    continue;
+                }
+            }
+        }
         let legacy = match (req.method.as_str(), req.path.as_str()) {
             ("GET", "/ws") => Some(false),
             ("GET", "/rest/ws") => Some(true),

@@ -72,6 +72,12 @@ pub trait BlockSource: Send + Sync {
     }
     /// Stops the producer (frees the server-side result); later fetches end the data.
     fn stop(&self) {}
+    /// Columns and precision of the block just returned when they differ from the earlier
+    /// blocks' (a TMQ message spanning tables of different schemas); the cursor then
+    /// switches its fields before reading the block. Default: the schema never changes.
+    fn take_schema_change(&self) -> Option<(Vec<FieldInfo>, u8)> {
+        None
+    }
 }
 
 impl BlockSource for QueryResult {
@@ -262,6 +268,9 @@ impl Cursor {
                 Err(e)
             }
             Ok(Some(b)) => {
+                if let Some((fields, precision)) = self.source.take_schema_change() {
+                    self.set_fields(fields, precision);
+                }
                 let rows = self.index_block(b.bytes())?;
                 self.block = Some(b);
                 self.block_rows = rows;

@@ -1,31 +1,46 @@
 //! TMQ (data subscription): configuration, topic lists, consumer, commit, offsets, message
 //! accessors and the taosX raw-data functions (abi.md §1 H1–H5, I).
 //!
-//! Implemented: `tmq_conf_*` and `tmq_list_*` (client-side data structures, with native's
-//! key validation) and `tmq_err2str`. Not supported yet: the consumer itself.
-//! `tmq_consumer_new` returns NULL and writes the reason into the caller's `errstr`, so no
-//! `tmq_t` and no TMQ message exist; the other consumer and message functions fail with
-//! `TSDB_CODE_OPS_NOT_SUPPORT` (as a code, a negative `int64_t`, or NULL with the thread's
-//! last error) and set their out-parameters to defined empty values. Async commits call their
-//! callback exactly once, on a library thread, with that code.
+//! `tmq_conf_*` / `tmq_list_*` are client-side data structures (with native's key
+//! validation). The consumer is [`crate::client::tmq::Consumer`] (one `/rest/tmq` socket);
+//! a polled message is a `TAOS_RES` of kind Tmq whose rows are read with the ordinary fetch
+//! API (a [`Cursor`] over the message's blocks). Commit callbacks run once on a library
+//! thread. `tmq_write_raw` and [`write_raw_block_from_c`] (the body of `taos_write_raw_block*`)
+//! send the `/ws` binary actions 3, 4 and 5.
 // Parameter names are the C names of taos.h (they appear in the generated header).
 #![allow(non_snake_case)]
+// Exports take C pointers whose validity is the C caller's contract (documented per
+// function), like native.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 use std::collections::BTreeMap;
-use std::ffi::{c_char, c_void, CStr, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use taos_wire::error::codes::{default_message, TSDB_CODE_INVALID_PARA, TSDB_CODE_OPS_NOT_SUPPORT};
+use parking_lot::Mutex;
+use taos_wire::error::codes::{default_message, TSDB_CODE_INVALID_PARA};
 use taos_wire::error::TaosError;
 
 use crate::capi::boundary::{
-    copy_to_c_buf, err, ffi_boundary, last_error, not_supported_err, set_error, to_cstring,
+    clear_last_error, copy_to_c_buf, cstr_arg, err, ffi_boundary, invalid_para, last_error,
+    set_error, to_cstring,
 };
-use crate::capi::misc::{call_back_on_library_thread, put, static_cstr, unsupported, SendPtr};
+use crate::capi::fetch::{BlockData, BlockResult, BlockSource, Cursor};
+use crate::capi::handles::{
+    conn_from_raw, conn_into_raw, conn_ref, res_into_raw, res_ref, ConnHandle, ResHandle, ResKind,
+};
+use crate::capi::misc::{call_back_on_library_thread, put, static_cstr, SendPtr};
 use crate::capi::types::{
     tmq_commit_cb, tmq_commit_cb_fn, tmq_conf_res_t, tmq_conf_t, tmq_list_t, tmq_raw_data,
-    tmq_res_t, tmq_t, tmq_topic_assignment, TmqCommitFn, TAOS, TAOS_RES, TMQ_CONF_INVALID,
-    TMQ_CONF_OK, TMQ_CONF_UNKNOWN, TMQ_RES_INVALID,
+    tmq_res_t, tmq_t, tmq_topic_assignment, TmqCommitFn, TAOS, TAOS_FIELD, TAOS_RES,
+    TMQ_CONF_INVALID, TMQ_CONF_OK, TMQ_CONF_UNKNOWN, TMQ_RES_DATA, TMQ_RES_INVALID,
+    TMQ_RES_METADATA, TMQ_RES_RAWDATA, TMQ_RES_TABLE_META,
 };
+use crate::client::tmq::{
+    message_type, write_raw, write_raw_block, AutoCommitHook, Consumer, ConsumerConfig, Message,
+};
+use crate::client::{Connection, FieldInfo};
 
 // ---------------------------------------------------------------------------------------------
 // Handles behind tmq_conf_t / tmq_list_t
@@ -218,18 +233,6 @@ pub fn list_mut<'a>(ptr: *mut tmq_list_t) -> Result<&'a mut TmqList, TaosError> 
     Ok(l)
 }
 
-/// Calls a commit callback once, on a library thread, with `TSDB_CODE_OPS_NOT_SUPPORT`.
-fn commit_cb_not_supported(tmq: *mut tmq_t, cb: *mut tmq_commit_cb, param: *mut c_void) {
-    // SAFETY: `cb` is NULL or a C function of the tmq_commit_cb type (C contract).
-    if let Some(f) = unsafe { tmq_commit_cb_fn(cb) } {
-        let (t, p) = (SendPtr(tmq as *mut c_void), SendPtr(param));
-        call_back_on_library_thread(move || {
-            // SAFETY: C callback with the documented arguments.
-            unsafe { f(t.get() as *mut tmq_t, TSDB_CODE_OPS_NOT_SUPPORT, p.get()) }
-        });
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // H1. configuration and topic list
 
@@ -378,11 +381,178 @@ pub extern "C" fn tmq_list_to_c_array(list: *const tmq_list_t) -> *mut *mut c_ch
 }
 
 // ---------------------------------------------------------------------------------------------
+// Consumer and message handles
+
+const CONSUMER_MAGIC: u64 = 0x544d_5143_4f4e_5355; // "TMQCONSU"
+
+/// What lives behind a `tmq_t *`: the client consumer and the lazily opened connection of
+/// `tmq_get_connect`.
+pub struct ConsumerHandle {
+    magic: u64,
+    consumer: Arc<Consumer>,
+    /// `tmq_get_connect`'s borrowed `TAOS *` (as an address), closed with the consumer.
+    conn: Mutex<usize>,
+}
+
+/// Borrows the consumer behind a `tmq_t *` (NULL / not a consumer: INVALID_PARA).
+fn consumer_ref<'a>(ptr: *mut tmq_t) -> Result<&'a ConsumerHandle, TaosError> {
+    if ptr.is_null() || !ptr.cast::<ConsumerHandle>().is_aligned() {
+        return Err(err(TSDB_CODE_INVALID_PARA, "Invalid tmq_t handle"));
+    }
+    // SAFETY: C contract: the pointer came from tmq_consumer_new; the magic catches most misuse.
+    let c = unsafe { &*(ptr as *const ConsumerHandle) };
+    if c.magic != CONSUMER_MAGIC {
+        return Err(err(
+            TSDB_CODE_INVALID_PARA,
+            "Invalid tmq_t handle (closed?)",
+        ));
+    }
+    Ok(c)
+}
+
+/// TMQ details of a `TAOS_RES` from `tmq_consumer_poll` (stored in `ResHandle::ext`).
+struct TmqMsg {
+    msg: Message,
+    topic: CString,
+    db: CString,
+    /// Table names of the blocks, shared with the fetch cursor's source.
+    tables: Arc<TableNames>,
+}
+
+/// Table names of a message's blocks: every name handed out so far (kept, so pointers from
+/// `tmq_get_table_name` stay valid as long as the message) and the current one.
+struct TableNames {
+    names: Mutex<(Vec<CString>, usize)>,
+}
+
+impl TableNames {
+    fn new(first: &str) -> Self {
+        TableNames {
+            names: Mutex::new((vec![to_cstring(first)], 0)),
+        }
+    }
+
+    /// Makes `name` the current block's table name.
+    fn advance(&self, name: &str) {
+        let mut g = self.names.lock();
+        let (v, cur) = &mut *g;
+        if v.get(*cur).is_some_and(|c| c.as_bytes() == name.as_bytes()) && *cur + 1 >= v.len() {
+            return;
+        }
+        v.push(to_cstring(name));
+        *cur = v.len() - 1;
+    }
+
+    /// The current name (NULL when empty).
+    fn current(&self) -> *const c_char {
+        let g = self.names.lock();
+        match g.0.get(g.1) {
+            Some(c) if !c.is_empty() => c.as_ptr(),
+            _ => std::ptr::null(),
+        }
+    }
+}
+
+/// The message behind a TMQ `TAOS_RES` (NULL / other results: INVALID_PARA).
+fn msg_ref<'a>(res: *mut TAOS_RES) -> Result<&'a TmqMsg, TaosError> {
+    let h = res_ref(res)?;
+    if h.kind != ResKind::Tmq {
+        return Err(err(TSDB_CODE_INVALID_PARA, "not a TMQ message"));
+    }
+    h.ext
+        .as_ref()
+        .and_then(|e| e.downcast_ref::<TmqMsg>())
+        .ok_or_else(|| err(TSDB_CODE_INVALID_PARA, "not a TMQ message"))
+}
+
+/// Blocks of a message for the fetch API (`taos_fetch_row` & co); tracks the table name of
+/// the block being read (native `tmq_get_table_name` follows the fetch position).
+struct MsgSource {
+    msg: Message,
+    tables: Arc<TableNames>,
+    /// Columns of the last block handed out, and a pending change for the cursor.
+    schema: Mutex<SchemaTrack>,
+}
+
+/// (columns of the last block, change not yet taken by the cursor).
+type SchemaTrack = (Vec<FieldInfo>, Option<(Vec<FieldInfo>, u8)>);
+
+impl BlockSource for MsgSource {
+    fn next_block(&self) -> BlockResult {
+        let b = self.msg.next_block()?;
+        Ok(b.map(|b| {
+            self.tables.advance(&b.table_name);
+            let mut s = self.schema.lock();
+            if !b.fields.is_empty() && b.fields != s.0 {
+                s.0 = b.fields.clone();
+                s.1 = Some((b.fields, b.precision));
+            }
+            BlockData::Bytes(b.bytes)
+        }))
+    }
+
+    fn take_schema_change(&self) -> Option<(Vec<FieldInfo>, u8)> {
+        self.schema.lock().1.take()
+    }
+}
+
+/// A topic name argument (NULL / non UTF-8: INVALID_PARA).
+fn topic_arg<'a>(p: *const c_char) -> Result<&'a str, TaosError> {
+    // SAFETY: C contract: NULL or a NUL-terminated string.
+    unsafe { cstr_arg(p, "pTopicName") }
+}
+
+/// Calls `cb(tmq, code, param)` once on a library thread (NULL `cb`: nothing).
+fn call_commit_cb(tmq: *mut tmq_t, cb: Option<TmqCommitFn>, code: i32, param: *mut c_void) {
+    if let Some(f) = cb {
+        let (t, p) = (SendPtr(tmq as *mut c_void), SendPtr(param));
+        call_back_on_library_thread(move || {
+            // SAFETY: C callback with the documented arguments.
+            unsafe { f(t.get() as *mut tmq_t, code, p.get()) }
+        });
+    }
+}
+
+/// Runs `work` on a new library thread, then `cb` with its code (0 on success).
+fn commit_in_background(
+    tmq: *mut tmq_t,
+    cb: *mut tmq_commit_cb,
+    param: *mut c_void,
+    work: impl FnOnce() -> Result<(), TaosError> + Send + 'static,
+) {
+    // SAFETY: `cb` is NULL or a C function of the tmq_commit_cb type (C contract).
+    let f = unsafe { tmq_commit_cb_fn(cb) };
+    let (t, p) = (SendPtr(tmq as *mut c_void), SendPtr(param));
+    let spawned = std::thread::Builder::new()
+        .name("tmq-commit".into())
+        .spawn(move || {
+            let code = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                Ok(Ok(())) => 0,
+                Ok(Err(e)) => e.code,
+                Err(_) => taos_wire::error::codes::TSDB_CODE_INTERNAL_ERROR,
+            };
+            if let Some(f) = f {
+                // SAFETY: C callback with the documented arguments.
+                let _ =
+                    std::panic::catch_unwind(|| unsafe { f(t.get() as *mut tmq_t, code, p.get()) });
+            }
+        });
+    if spawned.is_err() {
+        call_commit_cb(
+            tmq,
+            f,
+            taos_wire::error::codes::TSDB_CODE_OUT_OF_MEMORY,
+            param,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // H2. consumer lifecycle
 
-/// Creates a consumer from `conf`. Not supported yet: returns NULL, writes a NUL-terminated
-/// reason into `errstr` (at most `errstrLen` bytes; `errstr` may be NULL) and sets
-/// `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// Creates a consumer from `conf` (copied: the conf may be destroyed afterwards) and opens its
+/// WebSocket. On failure returns NULL and writes a NUL-terminated reason into `errstr` (at
+/// most `errstrLen` bytes; `errstr` may be NULL); the error is also the thread's last error.
 ///
 /// # Safety
 /// `errstr` must be NULL or writable for `errstrLen` bytes.
@@ -392,69 +562,165 @@ pub unsafe extern "C" fn tmq_consumer_new(
     errstr: *mut c_char,
     errstrLen: i32,
 ) -> *mut tmq_t {
-    let _ = conf;
     ffi_boundary!("tmq_consumer_new", {
-        let e = not_supported_err("tmq_consumer_new");
-        let cap = usize::try_from(errstrLen).unwrap_or(0);
-        // SAFETY: caller contract: errstr has errstrLen bytes.
-        unsafe { copy_to_c_buf(e.message.as_bytes(), errstr, cap) };
-        Err(e)
+        let r = (|| -> Result<*mut tmq_t, TaosError> {
+            let c = conf_mut(conf)?;
+            let cfg = ConsumerConfig::from_entries(c.entries())?;
+            // The hook needs the tmq_t address, known only once the handle is boxed.
+            let slot = Arc::new(AtomicUsize::new(0));
+            let hook: Option<AutoCommitHook> = c.auto_commit_cb.map(|(f, param)| {
+                let slot = slot.clone();
+                Box::new(move |r: Result<(), TaosError>| {
+                    let code = r.err().map_or(0, |e| e.code);
+                    let t = slot.load(Ordering::Acquire) as *mut tmq_t;
+                    call_commit_cb(t, Some(f), code, param as *mut c_void);
+                }) as AutoCommitHook
+            });
+            let consumer = Consumer::new(cfg, hook)?;
+            let h = Box::into_raw(Box::new(ConsumerHandle {
+                magic: CONSUMER_MAGIC,
+                consumer: Arc::new(consumer),
+                conn: Mutex::new(0),
+            }));
+            slot.store(h as usize, Ordering::Release);
+            Ok(h as *mut tmq_t)
+        })();
+        if let Err(e) = &r {
+            let cap = usize::try_from(errstrLen).unwrap_or(0);
+            // SAFETY: caller contract: errstr has errstrLen bytes.
+            unsafe { copy_to_c_buf(e.message.as_bytes(), errstr, cap) };
+        }
+        r
     })
 }
 
-/// Subscribes to the topics of `topic_list`. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Subscribes to the topics of `topic_list` (the server checks credentials and topics here).
 #[no_mangle]
 pub extern "C" fn tmq_subscribe(tmq: *mut tmq_t, topic_list: *const tmq_list_t) -> i32 {
-    let _ = (tmq, topic_list);
-    unsupported!("tmq_subscribe")
+    ffi_boundary!("tmq_subscribe", {
+        let c = consumer_ref(tmq)?;
+        let topics = list_mut(topic_list as *mut tmq_list_t)?.topics();
+        c.consumer.subscribe(&topics)?;
+        Ok(0)
+    })
 }
 
-/// Unsubscribes from every topic. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Unsubscribes from every topic.
 #[no_mangle]
 pub extern "C" fn tmq_unsubscribe(tmq: *mut tmq_t) -> i32 {
-    let _ = tmq;
-    unsupported!("tmq_unsubscribe")
+    ffi_boundary!("tmq_unsubscribe", {
+        consumer_ref(tmq)?.consumer.unsubscribe()?;
+        Ok(0)
+    })
 }
 
-/// Lists the subscribed topics into `*topics` (a new list when `*topics` is NULL). Not
-/// supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT` and leaves `*topics` as it was (no
-/// list is allocated).
+/// Appends the subscribed topics to `*topics` (a new list when `*topics` is NULL; the caller
+/// destroys it).
 #[no_mangle]
 pub extern "C" fn tmq_subscription(tmq: *mut tmq_t, topics: *mut *mut tmq_list_t) -> i32 {
-    let _ = (tmq, topics);
-    unsupported!("tmq_subscription")
+    ffi_boundary!("tmq_subscription", {
+        let c = consumer_ref(tmq)?;
+        if topics.is_null() {
+            return Err(invalid_para("topics is NULL"));
+        }
+        // SAFETY: non-NULL out-pointer (C contract: readable and writable).
+        let mut list = unsafe { *topics };
+        let fresh = list.is_null();
+        if fresh {
+            list = Box::into_raw(Box::new(TmqList::new())) as *mut tmq_list_t;
+        }
+        let l = list_mut(list)?;
+        for t in c.consumer.subscription() {
+            l.push(to_cstring(&t));
+        }
+        if fresh {
+            // SAFETY: as above.
+            unsafe { *topics = list };
+        }
+        Ok(0)
+    })
 }
 
-/// Waits up to `timeout` ms (negative: without limit) for the next message; free it with
-/// `taos_free_result`. NULL means no message or an error (`taos_errno(NULL)`). Not
-/// supported yet: returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// Waits up to `timeout` ms (negative: without limit, 0: one immediate poll) for the next
+/// message; free it with `taos_free_result`. Its rows are read with `taos_fetch_row` /
+/// `taos_fetch_block` / `taos_fetch_raw_block`. NULL means no message or an error
+/// (`taos_errno(NULL)` tells which: 0 for no message).
 #[no_mangle]
 pub extern "C" fn tmq_consumer_poll(tmq: *mut tmq_t, timeout: i64) -> *mut TAOS_RES {
-    let _ = (tmq, timeout);
-    unsupported!("tmq_consumer_poll")
+    ffi_boundary!("tmq_consumer_poll", {
+        let c = consumer_ref(tmq)?;
+        let Some(msg) = c.consumer.poll(timeout)? else {
+            clear_last_error();
+            return Ok(std::ptr::null_mut());
+        };
+        let tables = Arc::new(TableNames::new(&msg.table_name));
+        let mut h = if msg.has_data() {
+            let src: Arc<dyn BlockSource> = Arc::new(MsgSource {
+                msg: msg.clone(),
+                tables: tables.clone(),
+                schema: Mutex::new((msg.fields.clone(), None)),
+            });
+            ResHandle::with_cursor(
+                ResKind::Tmq,
+                Cursor::new(msg.fields.clone(), msg.precision, src),
+            )
+        } else {
+            ResHandle::empty(ResKind::Tmq)
+        };
+        h.ext = Some(Box::new(TmqMsg {
+            topic: to_cstring(&msg.topic),
+            db: to_cstring(&msg.database),
+            tables,
+            msg,
+        }));
+        Ok(res_into_raw(h))
+    })
 }
 
-/// Closes a consumer. No consumer can exist yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Closes a consumer: closes its socket (the server unsubscribes) and frees the handle and
+/// the connection from `tmq_get_connect`. Messages already polled stay valid to free.
 #[no_mangle]
 pub extern "C" fn tmq_consumer_close(tmq: *mut tmq_t) -> i32 {
-    let _ = tmq;
-    unsupported!("tmq_consumer_close")
+    ffi_boundary!("tmq_consumer_close", {
+        consumer_ref(tmq)?;
+        // SAFETY: checked above that tmq is a live Box<ConsumerHandle>.
+        let mut h = unsafe { Box::from_raw(tmq as *mut ConsumerHandle) };
+        h.magic = FREED_MAGIC;
+        h.consumer.close();
+        let conn = std::mem::take(&mut *h.conn.lock());
+        if conn != 0 {
+            // SAFETY: made by conn_into_raw in tmq_get_connect, never handed to taos_close
+            // as owned (it is marked borrowed).
+            if let Some(c) = unsafe { conn_from_raw(conn as *mut TAOS) } {
+                c.close();
+            }
+        }
+        Ok(0)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // H3. commit
 
-/// Commits the offsets of `msg` (NULL: all current positions). Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// The message id of `msg` (0 for NULL: the server commits every consumed position).
+fn msg_id(msg: *const TAOS_RES) -> Result<u64, TaosError> {
+    if msg.is_null() {
+        return Ok(0);
+    }
+    Ok(msg_ref(msg as *mut TAOS_RES)?.msg.message_id)
+}
+
+/// Commits the consumed offsets (`msg` NULL: all current positions).
 #[no_mangle]
 pub extern "C" fn tmq_commit_sync(tmq: *mut tmq_t, msg: *const TAOS_RES) -> i32 {
-    let _ = (tmq, msg);
-    unsupported!("tmq_commit_sync")
+    ffi_boundary!("tmq_commit_sync", {
+        let c = consumer_ref(tmq)?;
+        c.consumer.commit(msg_id(msg)?)?;
+        Ok(0)
+    })
 }
 
 /// Asynchronous `tmq_commit_sync`; `cb(tmq, code, param)` runs once on a library thread.
-/// Not supported yet: `cb` is called with `TSDB_CODE_OPS_NOT_SUPPORT`.
 #[no_mangle]
 pub extern "C" fn tmq_commit_async(
     tmq: *mut tmq_t,
@@ -462,15 +728,20 @@ pub extern "C" fn tmq_commit_async(
     cb: *mut tmq_commit_cb,
     param: *mut c_void,
 ) {
-    let _ = msg;
     ffi_boundary!("tmq_commit_async", {
-        commit_cb_not_supported(tmq, cb, param);
+        let prep = consumer_ref(tmq).and_then(|c| Ok((c.consumer.clone(), msg_id(msg)?)));
+        match prep {
+            Ok((consumer, id)) => commit_in_background(tmq, cb, param, move || consumer.commit(id)),
+            Err(e) => {
+                // SAFETY: `cb` is NULL or a C function of the tmq_commit_cb type.
+                call_commit_cb(tmq, unsafe { tmq_commit_cb_fn(cb) }, e.code, param);
+            }
+        }
         Ok(())
     })
 }
 
-/// Commits `offset` for one vgroup of a topic. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Commits `offset` for one vgroup of a topic.
 #[no_mangle]
 pub extern "C" fn tmq_commit_offset_sync(
     tmq: *mut tmq_t,
@@ -478,12 +749,16 @@ pub extern "C" fn tmq_commit_offset_sync(
     vgId: i32,
     offset: i64,
 ) -> i32 {
-    let _ = (tmq, pTopicName, vgId, offset);
-    unsupported!("tmq_commit_offset_sync")
+    ffi_boundary!("tmq_commit_offset_sync", {
+        let c = consumer_ref(tmq)?;
+        c.consumer
+            .commit_offset(topic_arg(pTopicName)?, vgId, offset)?;
+        Ok(0)
+    })
 }
 
 /// Asynchronous `tmq_commit_offset_sync`; `cb(tmq, code, param)` runs once on a library
-/// thread. Not supported yet: `cb` is called with `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// thread.
 #[no_mangle]
 pub extern "C" fn tmq_commit_offset_async(
     tmq: *mut tmq_t,
@@ -493,9 +768,18 @@ pub extern "C" fn tmq_commit_offset_async(
     cb: *mut tmq_commit_cb,
     param: *mut c_void,
 ) {
-    let _ = (pTopicName, vgId, offset);
     ffi_boundary!("tmq_commit_offset_async", {
-        commit_cb_not_supported(tmq, cb, param);
+        let prep = consumer_ref(tmq)
+            .and_then(|c| Ok((c.consumer.clone(), topic_arg(pTopicName)?.to_string())));
+        match prep {
+            Ok((consumer, topic)) => commit_in_background(tmq, cb, param, move || {
+                consumer.commit_offset(&topic, vgId, offset)
+            }),
+            Err(e) => {
+                // SAFETY: `cb` is NULL or a C function of the tmq_commit_cb type.
+                call_commit_cb(tmq, unsafe { tmq_commit_cb_fn(cb) }, e.code, param);
+            }
+        }
         Ok(())
     })
 }
@@ -503,9 +787,8 @@ pub extern "C" fn tmq_commit_offset_async(
 // ---------------------------------------------------------------------------------------------
 // H4. assignment, seek, position
 
-/// The vgroups of a topic with their offsets; free `*assignment` with
-/// `tmq_free_assignment`. Not supported yet: sets `*assignment = NULL`,
-/// `*numOfAssignment = 0` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// The vgroups of a topic with their offsets: `*assignment` is a new array of
+/// `*numOfAssignment` entries (NULL when empty); free it with `tmq_free_assignment`.
 ///
 /// # Safety
 /// `assignment` / `numOfAssignment` must be NULL or writable.
@@ -516,27 +799,63 @@ pub unsafe extern "C" fn tmq_get_topic_assignment(
     assignment: *mut *mut tmq_topic_assignment,
     numOfAssignment: *mut i32,
 ) -> i32 {
-    let _ = (tmq, pTopicName);
     ffi_boundary!("tmq_get_topic_assignment", {
         // SAFETY: caller contract.
         unsafe {
             put(assignment, std::ptr::null_mut());
             put(numOfAssignment, 0);
         }
-        Err(not_supported_err("tmq_get_topic_assignment"))
+        if assignment.is_null() || numOfAssignment.is_null() {
+            return Err(invalid_para("assignment / numOfAssignment is NULL"));
+        }
+        let c = consumer_ref(tmq)?;
+        let list = c.consumer.assignment(topic_arg(pTopicName)?)?;
+        if list.is_empty() {
+            return Ok(0);
+        }
+        let n = list.len();
+        // malloc'd so tmq_free_assignment needs no length.
+        // SAFETY: plain allocation; checked for NULL below.
+        let p = unsafe { libc::malloc(n * std::mem::size_of::<tmq_topic_assignment>()) }
+            as *mut tmq_topic_assignment;
+        if p.is_null() {
+            return Err(err(
+                taos_wire::error::codes::TSDB_CODE_OUT_OF_MEMORY,
+                "out of memory",
+            ));
+        }
+        for (i, a) in list.iter().enumerate() {
+            let v = tmq_topic_assignment {
+                vgId: a.vgroup_id,
+                currentOffset: a.offset,
+                begin: a.begin,
+                end: a.end,
+            };
+            // SAFETY: i < n, inside the allocation.
+            unsafe { p.add(i).write(v) };
+        }
+        // SAFETY: checked non-NULL above.
+        unsafe {
+            *assignment = p;
+            *numOfAssignment = n as i32;
+        }
+        Ok(0)
     })
 }
 
-/// Frees an array from `tmq_get_topic_assignment`. That never returns an array yet, so there
-/// is nothing to free: no-op (also for NULL).
+/// Frees an array from `tmq_get_topic_assignment` (NULL: no-op).
 #[no_mangle]
 pub extern "C" fn tmq_free_assignment(pAssignment: *mut tmq_topic_assignment) {
-    let _ = pAssignment;
-    ffi_boundary!("tmq_free_assignment", { Ok(()) })
+    ffi_boundary!("tmq_free_assignment", {
+        if !pAssignment.is_null() {
+            // SAFETY: C contract: allocated by tmq_get_topic_assignment (malloc).
+            unsafe { libc::free(pAssignment as *mut c_void) };
+        }
+        Ok(())
+    })
 }
 
-/// Moves the consumer's position for one vgroup. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Moves the consumer's position for one vgroup.
 #[no_mangle]
 pub extern "C" fn tmq_offset_seek(
     tmq: *mut tmq_t,
@@ -544,84 +863,103 @@ pub extern "C" fn tmq_offset_seek(
     vgId: i32,
     offset: i64,
 ) -> i32 {
-    let _ = (tmq, pTopicName, vgId, offset);
-    unsupported!("tmq_offset_seek")
+    ffi_boundary!("tmq_offset_seek", {
+        consumer_ref(tmq)?
+            .consumer
+            .seek(topic_arg(pTopicName)?, vgId, offset)?;
+        Ok(0)
+    })
 }
 
-/// Current position (last consumed + 1) of one vgroup; negative = error code. Not supported
-/// yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Current position (next offset to consume) of one vgroup; negative = error code.
 #[no_mangle]
 pub extern "C" fn tmq_position(tmq: *mut tmq_t, pTopicName: *const c_char, vgId: i32) -> i64 {
-    let _ = (tmq, pTopicName, vgId);
-    unsupported!("tmq_position")
+    ffi_boundary!("tmq_position", {
+        consumer_ref(tmq)?
+            .consumer
+            .position(topic_arg(pTopicName)?, vgId)
+    })
 }
 
-/// Committed offset of one vgroup; negative = error code. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Committed offset of one vgroup; negative = error code (`TSDB_CODE_TMQ_NO_COMMITTED`
+/// when nothing is committed).
 #[no_mangle]
 pub extern "C" fn tmq_committed(tmq: *mut tmq_t, pTopicName: *const c_char, vgId: i32) -> i64 {
-    let _ = (tmq, pTopicName, vgId);
-    unsupported!("tmq_committed")
+    ffi_boundary!("tmq_committed", {
+        consumer_ref(tmq)?
+            .consumer
+            .committed(topic_arg(pTopicName)?, vgId)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // H5. message accessors
 
-/// The consumer's connection (borrowed: do not close). Not supported yet: returns NULL with
-/// `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// A connection to the consumer's server with its credentials, opened on first use and
+/// owned by the consumer (do not `taos_close` it; it closes with the consumer).
 #[no_mangle]
 pub extern "C" fn tmq_get_connect(tmq: *mut tmq_t) -> *mut TAOS {
-    let _ = tmq;
-    unsupported!("tmq_get_connect")
+    ffi_boundary!("tmq_get_connect", {
+        let c = consumer_ref(tmq)?;
+        let mut slot = c.conn.lock();
+        if *slot == 0 {
+            let opts = c.consumer.config().opts.clone();
+            let conn = Connection::connect(&opts)?;
+            let mut h = ConnHandle::new(conn, opts);
+            h.owned = false;
+            *slot = conn_into_raw(h) as usize;
+        }
+        Ok(*slot as *mut TAOS)
+    })
 }
 
-/// Table name of a TMQ message (owned by the message). No TMQ message can exist yet:
-/// returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// Table name of the block being read (the first block before any fetch); owned by the
+/// message. NULL when the message has none or `res` is not a TMQ message.
 #[no_mangle]
 pub extern "C" fn tmq_get_table_name(res: *mut TAOS_RES) -> *const c_char {
-    let _ = res;
-    unsupported!("tmq_get_table_name")
+    ffi_boundary!("tmq_get_table_name", { Ok(msg_ref(res)?.tables.current()) })
 }
 
 /// Kind of a TMQ message (`TMQ_RES_DATA`, `TMQ_RES_TABLE_META`, `TMQ_RES_METADATA`,
-/// `TMQ_RES_RAWDATA`). No TMQ message can exist yet, so every result (and NULL) gives
-/// `TMQ_RES_INVALID`.
+/// `TMQ_RES_RAWDATA`); `TMQ_RES_INVALID` for NULL and other results.
 #[no_mangle]
 pub extern "C" fn tmq_get_res_type(res: *mut TAOS_RES) -> tmq_res_t {
-    let _ = res;
-    ffi_boundary!("tmq_get_res_type", { Ok(TMQ_RES_INVALID) })
+    ffi_boundary!("tmq_get_res_type", {
+        Ok(match msg_ref(res) {
+            Ok(m) => match m.msg.message_type {
+                message_type::DATA => TMQ_RES_DATA,
+                message_type::META => TMQ_RES_TABLE_META,
+                message_type::METADATA => TMQ_RES_METADATA,
+                message_type::RAWDATA => TMQ_RES_RAWDATA,
+                _ => TMQ_RES_INVALID,
+            },
+            Err(_) => TMQ_RES_INVALID,
+        })
+    })
 }
 
-/// Topic of a TMQ message (owned by the message). No TMQ message can exist yet: returns
-/// NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// Topic of a TMQ message (owned by the message); NULL for other results.
 #[no_mangle]
 pub extern "C" fn tmq_get_topic_name(res: *mut TAOS_RES) -> *const c_char {
-    let _ = res;
-    unsupported!("tmq_get_topic_name")
+    ffi_boundary!("tmq_get_topic_name", { Ok(msg_ref(res)?.topic.as_ptr()) })
 }
 
-/// Database of a TMQ message (owned by the message). No TMQ message can exist yet: returns
-/// NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// Database of a TMQ message (owned by the message); NULL for other results.
 #[no_mangle]
 pub extern "C" fn tmq_get_db_name(res: *mut TAOS_RES) -> *const c_char {
-    let _ = res;
-    unsupported!("tmq_get_db_name")
+    ffi_boundary!("tmq_get_db_name", { Ok(msg_ref(res)?.db.as_ptr()) })
 }
 
-/// Vgroup id of a TMQ message; negative = error code. No TMQ message can exist yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Vgroup id of a TMQ message; negative = error code.
 #[no_mangle]
 pub extern "C" fn tmq_get_vgroup_id(res: *mut TAOS_RES) -> i32 {
-    let _ = res;
-    unsupported!("tmq_get_vgroup_id")
+    ffi_boundary!("tmq_get_vgroup_id", { Ok(msg_ref(res)?.msg.vgroup_id) })
 }
 
-/// Offset of a TMQ message; negative = error code. No TMQ message can exist yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Offset of a TMQ message; negative = error code.
 #[no_mangle]
 pub extern "C" fn tmq_get_vgroup_offset(res: *mut TAOS_RES) -> i64 {
-    let _ = res;
-    unsupported!("tmq_get_vgroup_offset")
+    ffi_boundary!("tmq_get_vgroup_offset", { Ok(msg_ref(res)?.msg.offset) })
 }
 
 thread_local! {
@@ -658,15 +996,36 @@ pub extern "C" fn tmq_err2str(code: i32) -> *const c_char {
 // ---------------------------------------------------------------------------------------------
 // I. raw data and JSON meta (taosX)
 
-/// Fills `*raw` with the raw data of a TMQ message (release with `tmq_free_raw`). No TMQ
-/// message can exist yet: zeroes `*raw` (when non-NULL) and returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Copies `bytes` into a `malloc` block (NULL for empty input).
+fn malloc_copy(bytes: &[u8], nul: bool) -> Result<*mut c_void, TaosError> {
+    let n = bytes.len() + usize::from(nul);
+    if n == 0 {
+        return Ok(std::ptr::null_mut());
+    }
+    // SAFETY: plain allocation, checked for NULL; then `bytes.len()` (+ NUL) bytes written.
+    unsafe {
+        let p = libc::malloc(n) as *mut u8;
+        if p.is_null() {
+            return Err(err(
+                taos_wire::error::codes::TSDB_CODE_OUT_OF_MEMORY,
+                "out of memory",
+            ));
+        }
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+        if nul {
+            *p.add(bytes.len()) = 0;
+        }
+        Ok(p as *mut c_void)
+    }
+}
+
+/// Fills `*raw` with the raw data of a TMQ message (release with `tmq_free_raw`); on error
+/// `*raw` is zeroed.
 ///
 /// # Safety
 /// `raw` must be NULL or point to a writable `tmq_raw_data`.
 #[no_mangle]
 pub unsafe extern "C" fn tmq_get_raw(res: *mut TAOS_RES, raw: *mut tmq_raw_data) -> i32 {
-    let _ = res;
     ffi_boundary!("tmq_get_raw", {
         let empty = tmq_raw_data {
             raw: std::ptr::null_mut(),
@@ -675,40 +1034,124 @@ pub unsafe extern "C" fn tmq_get_raw(res: *mut TAOS_RES, raw: *mut tmq_raw_data)
         };
         // SAFETY: caller contract.
         unsafe { put(raw, empty) };
-        Err(not_supported_err("tmq_get_raw"))
+        if raw.is_null() {
+            return Err(invalid_para("raw is NULL"));
+        }
+        let (ty, bytes) = msg_ref(res)?.msg.raw()?;
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| err(TSDB_CODE_INVALID_PARA, "raw data larger than 4 GiB"))?;
+        let p = malloc_copy(&bytes, false)?;
+        // SAFETY: checked non-NULL above.
+        unsafe {
+            raw.write(tmq_raw_data {
+                raw: p,
+                raw_len: len,
+                raw_type: ty,
+            })
+        };
+        Ok(0)
     })
 }
 
-/// Writes raw TMQ data (passed by value) into the connection's database. Not supported yet:
-/// returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Writes raw TMQ data (passed by value, e.g. from `tmq_get_raw`) through the connection
+/// (`write_raw` on `/ws`).
 #[no_mangle]
 pub extern "C" fn tmq_write_raw(taos: *mut TAOS, raw: tmq_raw_data) -> i32 {
-    let _ = (taos, raw);
-    unsupported!("tmq_write_raw")
+    ffi_boundary!("tmq_write_raw", {
+        let c = conn_ref(taos)?;
+        if raw.raw.is_null() && raw.raw_len != 0 {
+            return Err(invalid_para("raw data is NULL"));
+        }
+        let data: &[u8] = if raw.raw_len == 0 {
+            &[]
+        } else {
+            // SAFETY: C contract: `raw.raw` holds `raw_len` readable bytes.
+            unsafe { std::slice::from_raw_parts(raw.raw as *const u8, raw.raw_len as usize) }
+        };
+        write_raw(&c.conn(), raw.raw_type, data)?;
+        Ok(0)
+    })
 }
 
-/// Releases data from `tmq_get_raw` (passed by value). That never hands out data yet, so
-/// there is nothing to free: no-op.
+/// Size of the fixed raw-block header (version, length, rows, cols, flag, group id).
+const RAW_BLOCK_HEADER: usize = 28;
+/// Largest raw block accepted from C (the length field is an i32).
+const RAW_BLOCK_MAX: usize = i32::MAX as usize;
+
+/// The body of `taos_write_raw_block*` (exported from `misc.rs`): validates the C
+/// arguments, reads the block length from the block header and sends `write_raw_block`
+/// (or `write_raw_block_with_fields` when `fields` is given). Returns 0 or the error.
+pub fn write_raw_block_from_c(
+    taos: *mut TAOS,
+    rows: c_int,
+    pData: *const c_char,
+    tbname: *const c_char,
+    fields: *const TAOS_FIELD,
+    numFields: c_int,
+    reqid: i64,
+) -> Result<i32, TaosError> {
+    let c = conn_ref(taos)?;
+    // SAFETY: C contract: NULL or a NUL-terminated string.
+    let table = unsafe { cstr_arg(tbname, "tbname") }?;
+    if pData.is_null() {
+        return Err(invalid_para("pData is NULL"));
+    }
+    // SAFETY: C contract: pData points to a raw block, whose header holds its length.
+    let len = unsafe { (pData.add(4) as *const i32).read_unaligned() };
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&l| (RAW_BLOCK_HEADER..=RAW_BLOCK_MAX).contains(&l))
+        .ok_or_else(|| invalid_para(format!("invalid raw block length {len}")))?;
+    // SAFETY: as above, `len` bytes.
+    let block = unsafe { std::slice::from_raw_parts(pData as *const u8, len) };
+    let fields = if fields.is_null() {
+        None
+    } else {
+        let n = usize::try_from(numFields)
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| invalid_para(format!("invalid numFields {numFields}")))?;
+        // SAFETY: C contract: `fields` has `numFields` entries.
+        Some(unsafe {
+            std::slice::from_raw_parts(fields as *const u8, n * std::mem::size_of::<TAOS_FIELD>())
+        })
+    };
+    write_raw_block(&c.conn(), rows, table, block, fields, reqid as u64)?;
+    Ok(0)
+}
+
+/// Releases data from `tmq_get_raw` (passed by value; NULL data: no-op).
 #[no_mangle]
 pub extern "C" fn tmq_free_raw(raw: tmq_raw_data) {
-    let _ = raw;
-    ffi_boundary!("tmq_free_raw", { Ok(()) })
+    ffi_boundary!("tmq_free_raw", {
+        if !raw.raw.is_null() {
+            // SAFETY: C contract: `raw` came from tmq_get_raw (malloc).
+            unsafe { libc::free(raw.raw) };
+        }
+        Ok(())
+    })
 }
 
-/// JSON description of a meta message (release with `tmq_free_json_meta`). No TMQ message
-/// can exist yet: returns NULL with `TSDB_CODE_OPS_NOT_SUPPORT` as the thread's last error.
+/// JSON description of a meta message (release with `tmq_free_json_meta`); NULL on error
+/// (e.g. a data message: the server refuses).
 #[no_mangle]
 pub extern "C" fn tmq_get_json_meta(res: *mut TAOS_RES) -> *mut c_char {
-    let _ = res;
-    unsupported!("tmq_get_json_meta")
+    ffi_boundary!("tmq_get_json_meta", {
+        let text = msg_ref(res)?.msg.json_meta()?;
+        Ok(malloc_copy(text.as_bytes(), true)? as *mut c_char)
+    })
 }
 
-/// Releases a string from `tmq_get_json_meta`. That never returns a string yet, so there is
-/// nothing to free: no-op (also for NULL).
+/// Releases a string from `tmq_get_json_meta` (NULL: no-op).
 #[no_mangle]
 pub extern "C" fn tmq_free_json_meta(jsonMeta: *mut c_char) {
-    let _ = jsonMeta;
-    ffi_boundary!("tmq_free_json_meta", { Ok(()) })
+    ffi_boundary!("tmq_free_json_meta", {
+        if !jsonMeta.is_null() {
+            // SAFETY: C contract: came from tmq_get_json_meta (malloc).
+            unsafe { libc::free(jsonMeta as *mut c_void) };
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -784,14 +1227,15 @@ mod tests {
 
         let (tx, rx) = mpsc::channel::<(usize, i32)>();
         let tx = Box::new(tx);
+        // No consumer: the callback still runs once, with the error.
         tmq_commit_async(
-            0x10 as *mut tmq_t,
+            std::ptr::null_mut(),
             std::ptr::null(),
             cb,
             &*tx as *const _ as *mut c_void,
         );
         let got = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
-        assert_eq!(got, (0x10, TSDB_CODE_OPS_NOT_SUPPORT));
+        assert_eq!(got, (0, TSDB_CODE_INVALID_PARA));
         assert!(rx
             .recv_timeout(std::time::Duration::from_millis(200))
             .is_err());
@@ -835,8 +1279,8 @@ mod tests {
         let t = unsafe { tmq_consumer_new(std::ptr::null_mut(), buf.as_mut_ptr(), 16) };
         assert!(t.is_null());
         let s = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
-        assert_eq!(s, "tmq_consumer_ne"); // truncated to 15 bytes + NUL
-        assert_eq!(last_error_code(), TSDB_CODE_OPS_NOT_SUPPORT);
+        assert_eq!(s, "Invalid tmq_con"); // truncated to 15 bytes + NUL
+        assert_eq!(last_error_code(), TSDB_CODE_INVALID_PARA);
         assert!(
             unsafe { tmq_consumer_new(std::ptr::null_mut(), std::ptr::null_mut(), 0) }.is_null()
         );
@@ -865,7 +1309,7 @@ mod tests {
         assert_eq!(tmq_get_res_type(std::ptr::null_mut()), TMQ_RES_INVALID);
         assert_eq!(
             tmq_position(std::ptr::null_mut(), std::ptr::null(), 0),
-            TSDB_CODE_OPS_NOT_SUPPORT as i64
+            TSDB_CODE_INVALID_PARA as i64
         );
         let mut raw = tmq_raw_data {
             raw: 8 as *mut c_void,
@@ -874,7 +1318,7 @@ mod tests {
         };
         assert_eq!(
             unsafe { tmq_get_raw(std::ptr::null_mut(), &mut raw) },
-            TSDB_CODE_OPS_NOT_SUPPORT
+            TSDB_CODE_INVALID_PARA
         );
         assert!(raw.raw.is_null());
         assert_eq!((raw.raw_len, raw.raw_type), (0, 0));
@@ -885,7 +1329,7 @@ mod tests {
         let rc = unsafe {
             tmq_get_topic_assignment(std::ptr::null_mut(), std::ptr::null(), &mut a, &mut n)
         };
-        assert_eq!((rc, n), (TSDB_CODE_OPS_NOT_SUPPORT, 0));
+        assert_eq!((rc, n), (TSDB_CODE_INVALID_PARA, 0));
         assert!(a.is_null());
     }
 }

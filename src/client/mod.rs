@@ -9,6 +9,7 @@ pub mod result;
 pub mod sml;
 pub mod stmt;
 pub mod stmt2;
+pub mod tmq;
 
 pub use config::ConnectOptions;
 pub use connection::{check_server_status, Connection};

@@ -90,6 +90,7 @@ pub fn drop_database(
     if e.dbs.write().remove(name).is_none() && !if_exists {
         return Err(db_not_exist(name));
     }
+    e.tmq.drop_database(name);
     Ok(Outcome::Affected(0))
 }
 

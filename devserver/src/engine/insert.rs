@@ -10,6 +10,7 @@ use super::{Engine, Outcome, Session, Value};
 use crate::sql::ast::{InsertClause, Literal};
 use crate::sql::lexer::unescape;
 use crate::sql::parser::unsupported;
+use crate::tmq::log::InsertEntry;
 
 /// Executes an INSERT of one or more table clauses; affected rows = rows written.
 pub fn insert(e: &Engine, s: &Session, clauses: &[InsertClause]) -> Result<Outcome, TaosError> {
@@ -22,7 +23,9 @@ pub fn insert(e: &Engine, s: &Session, clauses: &[InsertClause]) -> Result<Outco
         };
         let mut data = db.data.write();
         if let Some(def) = &cl.using {
-            ensure_child(&mut data, db.precision, &tz, def)?;
+            if ensure_child(&mut data, db.precision, &tz, def)? {
+                super::topic::record_auto_create(e, &db.name, &data, &def.name.name);
+            }
         }
         let name = &cl.table.name;
         if !data.tables.contains_key(name) && data.stables.contains_key(name) {
@@ -31,7 +34,8 @@ pub fn insert(e: &Engine, s: &Session, clauses: &[InsertClause]) -> Result<Outco
                 tz: &tz,
             };
             let min_ts = min_timestamp(db.precision, db.keep_days);
-            affected += insert_into_stable(&mut data, name, cl, &ctx, min_ts)?;
+            let log = (db.name.as_str(), db.precision, &e.tmq);
+            affected += insert_into_stable(&mut data, name, cl, &ctx, min_ts, log)?;
             continue;
         }
         let Some(table) = data.tables.get_mut(name) else {
@@ -99,6 +103,25 @@ pub fn insert(e: &Engine, s: &Session, clauses: &[InsertClause]) -> Result<Outco
             table.upsert(*ts, row);
         }
         affected += rows.len() as i64;
+        // Every committed write goes to its vgroup's log (TMQ).
+        let (stable, tags) = (table.stable.clone(), table.tags.clone());
+        let tag_defs = stable
+            .as_ref()
+            .and_then(|st| data.stables.get(st))
+            .map(|st| st.tags.clone())
+            .unwrap_or_default();
+        e.tmq.record_insert(
+            &db.name,
+            InsertEntry {
+                table: name.clone(),
+                stable,
+                cols: schema,
+                tag_defs,
+                tags,
+                rows,
+                precision: db.precision,
+            },
+        );
     }
     Ok(Outcome::Affected(affected))
 }
@@ -143,6 +166,7 @@ fn insert_into_stable(
     cl: &InsertClause,
     ctx: &Ctx,
     min_ts: i64,
+    log: (&str, u8, &crate::tmq::Broker),
 ) -> Result<i64, TaosError> {
     let Some(st) = data.stables.get(stable) else {
         return Err(table_not_exist(stable));
@@ -256,6 +280,35 @@ fn insert_into_stable(
             )
         });
         t.upsert(*ts, row);
+    }
+    // One log entry per child table, in first-appearance order (TMQ).
+    let (db_name, precision, broker) = log;
+    let mut order: Vec<&str> = Vec::new();
+    for r in &rows {
+        if !order.contains(&r.tbname.as_str()) {
+            order.push(&r.tbname);
+        }
+    }
+    for tb in order {
+        let Some(t) = data.tables.get(tb) else {
+            continue;
+        };
+        broker.record_insert(
+            db_name,
+            InsertEntry {
+                table: tb.to_string(),
+                stable: Some(stable.to_string()),
+                cols: cols.clone(),
+                tag_defs: tags.clone(),
+                tags: t.tags.clone(),
+                rows: rows
+                    .iter()
+                    .filter(|r| r.tbname == tb)
+                    .map(|r| (r.ts, r.row.clone()))
+                    .collect(),
+                precision,
+            },
+        );
     }
     Ok(rows.len() as i64)
 }

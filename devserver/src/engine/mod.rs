@@ -31,6 +31,7 @@ mod result;
 mod store;
 mod system;
 pub mod time;
+pub mod topic;
 pub mod tz;
 
 pub use result::sql_type_name;
@@ -45,6 +46,8 @@ pub const SERVER_VERSION: &str = "3.3.6.0";
 #[derive(Default)]
 pub struct Engine {
     dbs: RwLock<BTreeMap<String, Arc<Database>>>,
+    /// TMQ topics, per-vgroup logs and consumers.
+    pub(crate) tmq: crate::tmq::Broker,
 }
 
 /// System databases listed by SHOW DATABASES; they hold no user tables here.
@@ -127,7 +130,25 @@ impl Engine {
 
     /// Executes one SQL statement for a session.
     pub fn execute(&self, s: &mut Session, sql: &str) -> Result<Outcome, TaosError> {
+        // Topic statements belong to the TMQ broker.
+        if let Some(r) = crate::tmq::sql::try_execute(self, s, sql) {
+            return r;
+        }
         let st = crate::sql::parse(sql)?;
+        if topic::is_table_ddl(&st) {
+            // TMQ meta messages need the catalog before and after the change.
+            let before = topic::ddl_before(self, s, &st);
+            let out = self.run_statement(s, st.clone());
+            if out.is_ok() {
+                topic::record_ddl_meta(self, s, &st, &before);
+            }
+            return out;
+        }
+        self.run_statement(s, st)
+    }
+
+    /// Executes one parsed statement.
+    fn run_statement(&self, s: &mut Session, st: Statement) -> Result<Outcome, TaosError> {
         match st {
             Statement::CreateDatabase {
                 name,
@@ -205,6 +226,9 @@ impl Engine {
     /// Parses and checks a statement without executing it (syntax and name resolution of the
     /// database; tables are checked when the statement runs).
     pub fn validate(&self, s: &Session, sql: &str) -> Result<(), TaosError> {
+        if crate::tmq::sql::is_topic_statement(sql) {
+            return Ok(());
+        }
         let st = crate::sql::parse(sql)?;
         // The table (or supertable) must exist, as TDengine's catalog check requires.
         let table_of = |t: &TableName| -> Result<(), TaosError> {
@@ -232,6 +256,11 @@ impl Engine {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// The TMQ broker (topics, per-vgroup logs, consumers).
+    pub fn tmq(&self) -> &crate::tmq::Broker {
+        &self.tmq
     }
 
     /// Whether a database of that name exists (system databases included).

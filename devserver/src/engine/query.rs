@@ -56,7 +56,7 @@ pub fn select(e: &Engine, s: &Session, sel: &Select) -> Result<ResultSet, TaosEr
 }
 
 /// Filters the source's rows and projects or aggregates them.
-fn run(
+pub(super) fn run(
     sel: &Select,
     src: &Source,
     ctx: &Ctx,
@@ -103,6 +103,22 @@ pub(super) struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// A source over one table with an explicit schema; `is_stable` makes `*` include tags
+    /// (used by TMQ topics, which evaluate their select over the rows of one write).
+    pub(super) fn single(
+        t: &'a Table,
+        cols: Vec<crate::sql::ast::ColumnDef>,
+        tags: Vec<crate::sql::ast::ColumnDef>,
+        is_stable: bool,
+    ) -> Self {
+        Source {
+            tables: vec![t],
+            cols,
+            tags,
+            is_stable,
+        }
+    }
+
     fn new(data: &'a DbData, name: &str) -> Result<Self, TaosError> {
         if let Some(st) = data.stables.get(name) {
             let tables = data

@@ -134,6 +134,12 @@ pub fn system_table(e: &Engine, name: &str) -> Result<Table, TaosError> {
             }
             Ok(make(name, defs, rows))
         }
+        // TMQ's tables live in the broker.
+        "ins_topics" | "ins_consumers" | "ins_subscriptions" => {
+            let (fields, rows) = crate::tmq::sql::system_table(e, name).unwrap_or_default();
+            let defs = fields.iter().map(|f| def(&f.name, f.ty, f.bytes)).collect();
+            Ok(make(name, defs, rows))
+        }
         other if other.starts_with("ins_") || other.starts_with("perf_") => Err(
             crate::sql::parser::unsupported(&format!("information_schema.{other}")),
         ),

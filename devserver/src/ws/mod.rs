@@ -12,6 +12,8 @@ pub mod session;
 pub mod sml;
 pub mod stmt;
 pub mod stmt2;
+pub mod tmq;
+pub mod tmq_write;
 
 use std::io::BufReader;
 use std::net::TcpStream;

@@ -258,6 +258,9 @@ impl WsSession {
             if let Handled::Reply(r) = super::stmt2::binary_action(self, &h, data, start) {
                 return r;
             }
+            if let Handled::Reply(r) = super::tmq_write::binary_action(self, &h, data, start) {
+                return r;
+            }
         }
         Some(reply::error(
             ADAPTER_ERROR,
