@@ -10,7 +10,7 @@
 
 PREFIX ?= /usr/local
 
-.PHONY: all build quickstart test c-tests valgrind bench install
+.PHONY: all build quickstart test c-tests valgrind bench bench-tmq install
 
 all: build
 
@@ -34,6 +34,9 @@ bench:
 
 bench-write:
 	benches/run_write.sh
+
+bench-tmq:
+	benches/run_tmq.sh
 
 install: build
 	scripts/install.sh $(PREFIX)

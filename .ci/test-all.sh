@@ -79,6 +79,7 @@ step valgrind c-tests/run.sh --no-build --valgrind
 # The README's first command, and the benchmark on a small result (it must keep running).
 step quickstart examples/run-quickstart.sh
 step bench-smoke env BENCH_ROWS=20000 benches/run.sh
+step bench-tmq-smoke env BENCH_ROWS=20000 benches/run_tmq.sh
 # Checks of helper "capi-surface" (scripts/): support table current, install + pkg-config,
 # driver-go and taospy link/import checks (no server).
 if [ -e scripts/support-table.sh ]; then step support-table bash scripts/support-table.sh --check; fi

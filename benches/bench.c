@@ -25,40 +25,28 @@
 
 #include <taos.h>
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, TAOS_RES *res) {
-  fprintf(stderr, "bench: %s: 0x%08x %s\n", what, (unsigned)taos_errno(res), taos_errstr(res));
-  exit(1);
-}
-
-static void exec(TAOS *taos, const char *sql) {
-  TAOS_RES *res = taos_query(taos, sql);
-  if (taos_errno(res) != 0) die(sql, res);
-  taos_free_result(res);
-}
+#define BENCH_NAME "bench"
+#include "bench_util.h"
 
 static volatile uint64_t sink; /* keeps the reads from being optimised away */
 
 static void round_trips(TAOS *taos) {
-  exec(taos, "CREATE TABLE one (ts TIMESTAMP, v INT)");
-  exec(taos, "INSERT INTO one VALUES (1700000000000, 42)");
-  double t0 = now(), t;
+  bench_exec(taos, "CREATE TABLE one (ts TIMESTAMP, v INT)");
+  bench_exec(taos, "INSERT INTO one VALUES (1700000000000, 42)");
+  double t0 = bench_now(), t;
   long n = 0;
   do {
     for (int i = 0; i < 100; i++, n++) {
       TAOS_RES *res = taos_query(taos, "SELECT v FROM one");
-      if (taos_errno(res) != 0) die("round trip", res);
+      if (taos_errno(res) != 0) bench_die("round trip", res);
       TAOS_ROW row = taos_fetch_row(res);
-      if (row == NULL || row[0] == NULL) die("round trip row", res);
-      sink += (uint64_t)*(int32_t *)row[0];
+      if (row == NULL || row[0] == NULL) bench_die("round trip row", res);
+      int32_t v;
+      memcpy(&v, row[0], sizeof v); /* cells of a row may be unaligned */
+      sink += (uint64_t)v;
       taos_free_result(res);
     }
-    t = now() - t0;
+    t = bench_now() - t0;
   } while (t < 3.0);
   printf("one-row SELECT round trips:      %10.0f queries/s  (%ld in %.2f s, %.1f us each)\n", n / t, n, t,
          t / n * 1e6);
@@ -86,7 +74,7 @@ static void rest_round_trips(const char *host, const char *port) {
                         "Content-Length: %zu\r\n\r\n%s",
                         host, port, strlen(body), body);
   char buf[8192];
-  double t0 = now(), t;
+  double t0 = bench_now(), t;
   long n = 0;
   do {
     if (write(fd, req, (size_t)reqlen) != reqlen) break;
@@ -108,45 +96,45 @@ static void rest_round_trips(const char *host, const char *port) {
     }
     if (strstr(buf, "\"code\":0") == NULL) { printf("REST reference: unexpected reply %.200s\n", buf); break; }
     n++;
-    t = now() - t0;
+    t = bench_now() - t0;
   } while (t < 3.0);
-  t = now() - t0;
+  t = bench_now() - t0;
   close(fd);
   printf("reference, same SELECT over REST: %9.0f queries/s  (%ld in %.2f s, %.1f us each)\n", n / t, n, t,
          t / n * 1e6);
 }
 
 static void insert_rows(TAOS *taos, long rows) {
-  exec(taos,
+  bench_exec(taos,
        "CREATE TABLE big (ts TIMESTAMP, c1 INT, c2 BIGINT, c3 FLOAT, c4 DOUBLE, c5 SMALLINT, c6 TINYINT, c7 BOOL, "
        "c8 VARCHAR(16), c9 NCHAR(8))");
   enum { BATCH = 5000 };
-  char *sql = malloc((size_t)BATCH * 128 + 64);
-  double t0 = now();
+  char *sql = bench_alloc((size_t)BATCH * 128 + 64);
+  double t0 = bench_now();
   for (long s = 0; s < rows; s += BATCH) {
     size_t o = (size_t)sprintf(sql, "INSERT INTO big VALUES");
     for (long k = s; k < s + BATCH && k < rows; k++)
       o += (size_t)sprintf(sql + o, " (%" PRId64 ",%ld,%ld,%ld.5,%ld.25,%ld,%ld,%s,'v%ld','n%ld')",
                            (int64_t)1600000000000LL + k, k, k * 7, k % 1000, k, k % 30000, k % 100,
                            k % 2 ? "true" : "false", k, k % 100000);
-    exec(taos, sql);
+    bench_exec(taos, sql);
   }
   free(sql);
-  double t = now() - t0;
+  double t = bench_now() - t0;
   printf("insert via SQL (setup):          %10.0f rows/s     (%ld rows in %.2f s)\n", rows / t, rows, t);
 }
 
 /* Returns rows/s; also reports the raw bytes seen (for the memcpy reference). */
 static double read_raw(TAOS *taos, long rows, size_t *bytes_out, size_t *max_block) {
   TAOS_RES *res = taos_query(taos, "SELECT * FROM big");
-  if (taos_errno(res) != 0) die("select raw", res);
-  double t0 = now();
+  if (taos_errno(res) != 0) bench_die("select raw", res);
+  double t0 = bench_now();
   long n = 0;
   size_t bytes = 0, maxb = 0;
   for (;;) {
     int num = 0;
     void *data = NULL;
-    if (taos_fetch_raw_block(res, &num, &data) != 0) die("fetch_raw_block", res);
+    if (taos_fetch_raw_block(res, &num, &data) != 0) bench_die("fetch_raw_block", res);
     if (num == 0) break;
     int32_t len;
     memcpy(&len, (char *)data + 4, 4);
@@ -154,7 +142,7 @@ static double read_raw(TAOS *taos, long rows, size_t *bytes_out, size_t *max_blo
     if ((size_t)len > maxb) maxb = (size_t)len;
     n += num;
   }
-  double t = now() - t0;
+  double t = bench_now() - t0;
   taos_free_result(res);
   if (n != rows) fprintf(stderr, "bench: raw read %ld rows, expected %ld\n", n, rows);
   *bytes_out = bytes;
@@ -164,20 +152,24 @@ static double read_raw(TAOS *taos, long rows, size_t *bytes_out, size_t *max_blo
 
 static double read_block(TAOS *taos, long rows) {
   TAOS_RES *res = taos_query(taos, "SELECT * FROM big");
-  if (taos_errno(res) != 0) die("select block", res);
-  double t0 = now();
+  if (taos_errno(res) != 0) bench_die("select block", res);
+  double t0 = bench_now();
   long n = 0;
   TAOS_ROW cols;
   int num;
   uint64_t acc = 0;
   while ((num = taos_fetch_block(res, &cols)) > 0) {
-    const int32_t *c1 = (const int32_t *)cols[1];
+    const char *c1 = cols[1]; /* may be unaligned (it follows a null bitmap): memcpy */
     int *off8 = taos_get_column_data_offset(res, 8);
-    for (int r = 0; r < num; r++) acc += (uint64_t)c1[r] + (uint64_t)(off8 ? off8[r] : 0);
+    for (int r = 0; r < num; r++) {
+      int32_t v;
+      memcpy(&v, c1 + (size_t)r * sizeof v, sizeof v);
+      acc += (uint64_t)v + (uint64_t)(off8 ? off8[r] : 0);
+    }
     n += num;
   }
-  double t = now() - t0;
-  if (taos_errno(res) != 0) die("fetch_block", res);
+  double t = bench_now() - t0;
+  if (taos_errno(res) != 0) bench_die("fetch_block", res);
   taos_free_result(res);
   sink += acc;
   if (n != rows) fprintf(stderr, "bench: block read %ld rows, expected %ld\n", n, rows);
@@ -186,9 +178,9 @@ static double read_block(TAOS *taos, long rows) {
 
 static double read_rows(TAOS *taos, long rows) {
   TAOS_RES *res = taos_query(taos, "SELECT * FROM big");
-  if (taos_errno(res) != 0) die("select row", res);
+  if (taos_errno(res) != 0) bench_die("select row", res);
   int nf = taos_num_fields(res);
-  double t0 = now();
+  double t0 = bench_now();
   long n = 0;
   TAOS_ROW row;
   uint64_t acc = 0;
@@ -196,8 +188,8 @@ static double read_rows(TAOS *taos, long rows) {
     for (int c = 0; c < nf; c++) acc += row[c] ? *(const uint8_t *)row[c] : 1;
     n++;
   }
-  double t = now() - t0;
-  if (taos_errno(res) != 0) die("fetch_row", res);
+  double t = bench_now() - t0;
+  if (taos_errno(res) != 0) bench_die("fetch_row", res);
   taos_free_result(res);
   sink += acc;
   if (n != rows) fprintf(stderr, "bench: row read %ld rows, expected %ld\n", n, rows);
@@ -209,28 +201,21 @@ static double memcpy_reference(long rows, size_t bytes, size_t block) {
   if (block == 0) return 0;
   char *src = malloc(block), *dst = malloc(block);
   memset(src, 7, block);
-  double t0 = now();
+  double t0 = bench_now();
   for (size_t done = 0; done < bytes; done += block) {
     memcpy(dst, src, block);
     sink += (uint8_t)dst[done % block];
   }
-  double t = now() - t0;
+  double t = bench_now() - t0;
   free(src);
   free(dst);
   return t > 0 ? rows / t : 0;
 }
 
 int main(int argc, char *argv[]) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
-    return 2;
-  }
-  long rows = getenv("BENCH_ROWS") ? atol(getenv("BENCH_ROWS")) : 1000000;
-  TAOS *taos = taos_connect(argv[1], "root", "taosdata", NULL, (uint16_t)atoi(argv[2]));
-  if (taos == NULL) die("connect", NULL);
-  exec(taos, "DROP DATABASE IF EXISTS bench");
-  exec(taos, "CREATE DATABASE bench");
-  exec(taos, "USE bench");
+  long rows = bench_rows(1000000);
+  TAOS *taos = bench_connect(argc, argv);
+  bench_fresh_db(taos, "bench");
 
   round_trips(taos);
   rest_round_trips(argv[1], argv[2]);
@@ -250,7 +235,7 @@ int main(int argc, char *argv[]) {
   printf("  reference, memcpy of the blocks:%9.0f rows/s  (%.2f GB/s)\n", mem, mem * ((double)bytes / rows) / 1e9);
   printf("ratios: fetch_block/raw %.2f, fetch_row/raw %.2f, raw/memcpy %.4f\n", blk / raw, row / raw, raw / mem);
 
-  exec(taos, "DROP DATABASE bench");
+  bench_exec(taos, "DROP DATABASE bench");
   taos_close(taos);
   return 0;
 }

@@ -24,140 +24,20 @@
  * usage: bench_stmt HOST PORT   (benches/run_write.sh starts the dev server and passes them)
  */
 #include <arpa/inet.h>
-#include <inttypes.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <taos.h>
+#define BENCH_NAME "bench_stmt"
+#include "bench_util.h"
 
-enum { TABLES = 100, BATCH = 10000, PER_TABLE = BATCH / TABLES, NCOL = 10, VC = 16, NC = 8 };
+enum { TABLES = BENCH_TABLES, BATCH = 10000, PER_TABLE = BATCH / TABLES, NCOL = 10, VC = 16, NC = 8 };
 #define OPS_NOT_SUPPORT ((int)0x80000100)
-static const int64_t TS0 = 1700000000000LL;
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this whole process (the benchmark plus the library's threads): compared with
- * the wall time of the same calls it tells how much of a write is spent client-side. */
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Process CPU seconds spent inside the timed calls of the last measured part. */
-static double last_cpu;
-
-/* CPU seconds (user + system) of the dev server process named by BENCH_SERVER_PID (set by
- * benches/run_write.sh), from /proc; -1 when unknown. Resolution: one clock tick. */
-static double server_cpu(void) {
-  const char *pid = getenv("BENCH_SERVER_PID");
-  if (pid == NULL) return -1;
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%s/stat", pid);
-  FILE *f = fopen(path, "r");
-  if (f == NULL) return -1;
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  /* Fields after the ")" closing the command name: state is field 3, utime 14, stime 15. */
-  char *p = strrchr(buf, ')');
-  unsigned long ut = 0, st = 0;
-  if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2) return -1;
-  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* Dev server CPU seconds during the timed calls of the last measured part (< 0: unknown). */
-static double last_srv;
-
-/* One figure: rate, plus the process CPU of the timed calls per row and as a share of
- * their wall time (the rest is waiting for the dev server). */
-static void report(const char *label, double rate, long rows, const char *unit, const char *note) {
-  double wall = rows / rate;
-  printf("  %-48s %10.0f %s  client CPU %5.2f us/row (%3.0f%% of wall)", label, rate, unit, last_cpu / rows * 1e6,
-         100.0 * last_cpu / wall);
-  if (last_srv >= 0) printf(", server CPU %5.2f us/row", last_srv / rows * 1e6);
-  printf("%s\n", note);
-}
-
-static void die(const char *what, TAOS_RES *res) {
-  fprintf(stderr, "bench_stmt: %s: 0x%08x %s\n", what, (unsigned)taos_errno(res), taos_errstr(res));
-  exit(1);
-}
-
-static void exec(TAOS *taos, const char *sql) {
-  TAOS_RES *res = taos_query(taos, sql);
-  if (taos_errno(res) != 0) die(sql, res);
-  taos_free_result(res);
-}
-
-static long count_rows(TAOS *taos, const char *table) {
-  char sql[128];
-  snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", table);
-  TAOS_RES *res = taos_query(taos, sql);
-  if (taos_errno(res) != 0) die(sql, res);
-  TAOS_ROW row = taos_fetch_row(res);
-  int64_t n = -1;
-  if (row && row[0]) memcpy(&n, row[0], sizeof n); /* cells may be unaligned */
-  long got = (long)n;
-  taos_free_result(res);
-  return got;
-}
-
-static void check_count(TAOS *taos, const char *table, long want) {
-  long got = count_rows(taos, table);
-  if (got != want) {
-    fprintf(stderr, "bench_stmt: %s has %ld rows, expected %ld: rows were lost\n", table, got, want);
-    exit(1);
-  }
-}
-
-/* SELECT SUM(`col`) FROM `table` must be `want`: catches rows that arrived with wrong
- * values (columns swapped, rows of one batch repeated), not only missing ones. */
-static void check_sum(TAOS *taos, const char *table, const char *col, int64_t want) {
-  char sql[128];
-  snprintf(sql, sizeof sql, "SELECT SUM(%s) FROM %s", col, table);
-  TAOS_RES *res = taos_query(taos, sql);
-  if (taos_errno(res) != 0) die(sql, res);
-  TAOS_ROW row = taos_fetch_row(res);
-  TAOS_FIELD *f = taos_fetch_fields(res);
-  int64_t got = -1;
-  if (row && row[0] && f) {
-    /* memcpy: cells of a row may be unaligned. */
-    if (f[0].type == TSDB_DATA_TYPE_DOUBLE) {
-      double d;
-      memcpy(&d, row[0], sizeof d);
-      got = (int64_t)d;
-    } else {
-      memcpy(&got, row[0], sizeof got);
-    }
-  }
-  taos_free_result(res);
-  if (got != want) {
-    fprintf(stderr, "%s: %s is %" PRId64 ", expected %" PRId64 ": wrong values\n", sql, col, got, want);
-    exit(1);
-  }
-}
-
-static void create_stable(TAOS *taos, const char *name) {
-  char sql[512];
-  snprintf(sql, sizeof sql,
-           "CREATE STABLE %s (ts TIMESTAMP, c1 INT, c2 BIGINT, c3 FLOAT, c4 DOUBLE, c5 SMALLINT, c6 TINYINT, "
-           "c7 BOOL, c8 VARCHAR(16), c9 NCHAR(8)) TAGS (t1 INT)",
-           name);
-  exec(taos, sql);
-}
+/* The timed calls of the last measured part (bench_report shows their CPU). */
+static struct bench_meter last;
 
 /* ---- column buffers: one table's PER_TABLE rows, refilled per batch ---- */
 
@@ -191,7 +71,7 @@ static int fill_table(struct table_cols *c, long s, int t, long rows, int packed
   for (int r = 0; r < PER_TABLE; r++) {
     long k = s + (long)r * TABLES + t;
     if (k >= rows) break;
-    c->ts[r] = TS0 + k / TABLES;
+    c->ts[r] = BENCH_TS0 + k / TABLES;
     c->c1[r] = (int32_t)k;
     c->c2[r] = (int64_t)k * 7;
     c->c3[r] = (float)(k % 1000) + 0.5f;
@@ -224,28 +104,18 @@ static int col_size(int i) {
 /* ---- reference: SQL ---- */
 
 static double sql_insert(TAOS *taos, long rows) {
-  create_stable(taos, "sql_stb");
-  char *sql = malloc((size_t)BATCH * 128 + 64);
-  if (!sql) { fprintf(stderr, "bench_stmt: out of memory\n"); exit(1); }
-  double spent = 0, cpu = 0, srv = 0;
+  bench_create_stable(taos, "sql_stb");
+  char *sql = bench_alloc(bench_stable_sql_cap(BATCH));
+  struct bench_meter m = bench_meter_new();
   for (long s = 0; s < rows; s += BATCH) {
-    size_t o = (size_t)sprintf(sql, "INSERT INTO");
-    for (int t = 0; t < TABLES && s + t < rows; t++) {
-      o += (size_t)sprintf(sql + o, " q%d USING sql_stb TAGS (%d) VALUES", t, t);
-      for (long k = s + t; k < s + BATCH && k < rows; k += TABLES)
-        o += (size_t)sprintf(sql + o, " (%" PRId64 ",%ld,%ld,%ld.5,%ld.25,%ld,%ld,%s,'v%ld','n%ld')", TS0 + k / TABLES,
-                             k, k * 7, k % 1000, k, k % 30000, k % 100, (k & 1) ? "true" : "false", k, k % 100000);
-    }
-    double t0 = now(), c0 = cpu_now(), v0 = server_cpu();
-    exec(taos, sql);
-    spent += now() - t0;
-    cpu += cpu_now() - c0;
-    srv += server_cpu() - v0;
+    bench_stable_insert_sql(sql, "sql_stb", "q", s, BATCH, rows);
+    bench_meter_start(&m);
+    bench_exec(taos, sql);
+    bench_meter_stop(&m);
   }
   free(sql);
-  last_cpu = cpu;
-  last_srv = getenv("BENCH_SERVER_PID") && server_cpu() >= 0 ? srv : -1;
-  return rows / spent;
+  last = m;
+  return rows / m.wall;
 }
 
 /* ---- stmt2 ---- */
@@ -261,7 +131,7 @@ static double run_stmt2(TAOS *taos, const char *stb, const char *prefix, long fr
       printf("  stmt2: taos_stmt2_init: not supported (0x80000100), skipped\n");
       return 0;
     }
-    die("taos_stmt2_init", NULL);
+    bench_die("taos_stmt2_init", NULL);
   }
   char sql[256];
   snprintf(sql, sizeof sql, "INSERT INTO ? USING %s TAGS(?) VALUES(?,?,?,?,?,?,?,?,?,?)", stb);
@@ -278,7 +148,7 @@ static double run_stmt2(TAOS *taos, const char *stb, const char *prefix, long fr
   static char names[TABLES][32];
   char *namep[TABLES];
   TAOS_STMT2_BIND *colp[TABLES], *tagp[TABLES];
-  double spent = 0, cpu = 0, srv = 0;
+  struct bench_meter m = bench_meter_new();
   for (long s = from; s < from + rows; s += BATCH) {
     int ntab = 0;
     for (int t = 0; t < TABLES && s + t < from + rows; t++, ntab++) {
@@ -295,13 +165,11 @@ static double run_stmt2(TAOS *taos, const char *stb, const char *prefix, long fr
       tagp[t] = tagb[t];
     }
     TAOS_STMT2_BINDV bv = {ntab, namep, tagp, colp};
-    double t0 = now(), c0 = cpu_now(), v0 = server_cpu();
+    bench_meter_start(&m);
     rc = taos_stmt2_bind_param(stmt, &bv, -1);
     int affected = 0;
     if (rc == 0) rc = taos_stmt2_exec(stmt, &affected);
-    spent += now() - t0;
-    cpu += cpu_now() - c0;
-    srv += server_cpu() - v0;
+    bench_meter_stop(&m);
     if (rc != 0) {
       printf("  stmt2: bind/exec: 0x%08x %s%s\n", (unsigned)rc, taos_stmt2_error(stmt),
              rc == OPS_NOT_SUPPORT ? ", skipped" : "");
@@ -313,9 +181,8 @@ static double run_stmt2(TAOS *taos, const char *stb, const char *prefix, long fr
     if (affected != want) fprintf(stderr, "bench_stmt: stmt2 exec affected %d, expected %ld\n", affected, want);
   }
   taos_stmt2_close(stmt);
-  last_cpu = cpu;
-  last_srv = getenv("BENCH_SERVER_PID") && server_cpu() >= 0 ? srv : -1;
-  return rows / spent;
+  last = m;
+  return rows / m.wall;
 }
 
 /* ---- stmt v1 ---- */
@@ -327,19 +194,19 @@ static double run_stmt1(TAOS *taos, const char *stb, const char *prefix, long fr
       printf("  stmt v1: taos_stmt_init: not supported (0x80000100), skipped\n");
       return 0;
     }
-    die("taos_stmt_init", NULL);
+    bench_die("taos_stmt_init", NULL);
   }
   char sql[256];
   snprintf(sql, sizeof sql, "INSERT INTO ? USING %s TAGS(?) VALUES(?,?,?,?,?,?,?,?,?,?)", stb);
   int rc = taos_stmt_prepare(stmt, sql, 0);
   const char *step = "taos_stmt_prepare";
   static struct table_cols c;
-  double spent = 0, cpu = 0, srv = 0;
+  struct bench_meter m = bench_meter_new();
   for (long s = from; rc == 0 && s < from + rows; s += BATCH) {
-    double t0 = now(), c0 = cpu_now(), v0 = server_cpu();
+    bench_meter_start(&m);
     double fill = 0;
     for (int t = 0; rc == 0 && t < TABLES && s + t < from + rows; t++) {
-      double f0 = now();
+      double f0 = bench_now();
       int n = fill_table(&c, s - from, t, rows, 0);
       TAOS_MULTI_BIND cb[NCOL], tb[1];
       for (int i = 0; i < NCOL; i++)
@@ -348,16 +215,15 @@ static double run_stmt1(TAOS *taos, const char *stb, const char *prefix, long fr
       tb[0] = (TAOS_MULTI_BIND){TSDB_DATA_TYPE_INT, &c.tag, sizeof c.tag, &c.tag_len, NULL, 1};
       char name[32];
       snprintf(name, sizeof name, "%s%d", prefix, t);
-      fill += now() - f0;
+      fill += bench_now() - f0;
       step = "taos_stmt_set_tbname_tags";
       rc = taos_stmt_set_tbname_tags(stmt, name, tb);
       if (rc == 0) { step = "taos_stmt_bind_param_batch"; rc = taos_stmt_bind_param_batch(stmt, cb); }
       if (rc == 0) { step = "taos_stmt_add_batch"; rc = taos_stmt_add_batch(stmt); }
     }
     if (rc == 0) { step = "taos_stmt_execute"; rc = taos_stmt_execute(stmt); }
-    spent += now() - t0 - fill;
-    cpu += cpu_now() - c0 - fill;
-    srv += server_cpu() - v0;
+    bench_meter_stop(&m);
+    bench_meter_exclude(&m, fill);
     if (rc == 0) {
       long want = (from + rows - s) < BATCH ? (from + rows - s) : BATCH;
       int affected = taos_stmt_affected_rows_once(stmt);
@@ -372,9 +238,8 @@ static double run_stmt1(TAOS *taos, const char *stb, const char *prefix, long fr
     exit(1);
   }
   taos_stmt_close(stmt);
-  last_cpu = cpu;
-  last_srv = getenv("BENCH_SERVER_PID") && server_cpu() >= 0 ? srv : -1;
-  return rows / spent;
+  last = m;
+  return rows / m.wall;
 }
 
 /* ---- counting relay: WebSocket messages from the library to the server ---- */
@@ -532,38 +397,30 @@ static void count_messages(struct relay *r, TAOS *taos, const char *what, run_fn
 }
 
 int main(int argc, char *argv[]) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
-    return 2;
-  }
-  long rows = getenv("BENCH_ROWS") ? atol(getenv("BENCH_ROWS")) : 1000000;
-  if (rows <= 0) rows = 1000000;
-  TAOS *taos = taos_connect(argv[1], "root", "taosdata", NULL, (uint16_t)atoi(argv[2]));
-  if (taos == NULL) die("connect", NULL);
-  exec(taos, "DROP DATABASE IF EXISTS bench_stmt");
-  exec(taos, "CREATE DATABASE bench_stmt");
-  exec(taos, "USE bench_stmt");
-  create_stable(taos, "stb2");
-  create_stable(taos, "stb1");
+  long rows = bench_rows(1000000);
+  TAOS *taos = bench_connect(argc, argv);
+  bench_fresh_db(taos, "bench_stmt");
+  bench_create_stable(taos, "stb2");
+  bench_create_stable(taos, "stb1");
 
   int64_t sum = (int64_t)rows * (rows - 1) / 2; /* c2 of row k is 7k */
   printf("stmt, %ld rows x %d columns into %d child tables, %d rows per exec:\n", rows, NCOL, TABLES, BATCH);
   double s2 = run_stmt2(taos, "stb2", "s2_", 0, rows);
   if (s2 > 0) {
-    check_count(taos, "stb2", rows);
-    check_sum(taos, "stb2", "c2", sum * 7);
-    report("stmt2 (bind_param of 100 tables + exec):", s2, rows, "rows/s", "");
+    bench_check_count(taos, "stb2", rows);
+    bench_check_sum(taos, "stb2", "c2", sum * 7);
+    bench_report("stmt2 (bind_param of 100 tables + exec):", s2, rows, "rows/s", "", &last);
   }
   double s1 = run_stmt1(taos, "stb1", "s1_", 0, rows);
   if (s1 > 0) {
-    check_count(taos, "stb1", rows);
-    check_sum(taos, "stb1", "c2", sum * 7);
-    report("stmt v1 (set_tbname_tags+bind_batch+add_batch):", s1, rows, "rows/s", "");
+    bench_check_count(taos, "stb1", rows);
+    bench_check_sum(taos, "stb1", "c2", sum * 7);
+    bench_report("stmt v1 (set_tbname_tags+bind_batch+add_batch):", s1, rows, "rows/s", "", &last);
   }
   double sql = sql_insert(taos, rows);
-  check_count(taos, "sql_stb", rows);
-  check_sum(taos, "sql_stb", "c2", sum * 7);
-  report("reference, same rows as SQL INSERT:", sql, rows, "rows/s", "  (multi-table INSERT)");
+  bench_check_count(taos, "sql_stb", rows);
+  bench_check_sum(taos, "sql_stb", "c2", sum * 7);
+  bench_report("reference, same rows as SQL INSERT:", sql, rows, "rows/s", "  (multi-table INSERT)", &last);
   if (s2 > 0 || s1 > 0)
     printf("ratios: stmt2/SQL %.2f, stmt v1/SQL %.2f  (row counts and sums verified)\n", s2 / sql,
            s1 / sql);
@@ -576,14 +433,14 @@ int main(int argc, char *argv[]) {
   if (rt == NULL) {
     printf("  (message count skipped: relay or connection failed)\n");
   } else {
-    create_stable(rt, "rt2");
-    create_stable(rt, "rt1");
+    bench_create_stable(rt, "rt2");
+    bench_create_stable(rt, "rt1");
     count_messages(&r, rt, "stmt2", run_stmt2, "rt2");
     count_messages(&r, rt, "stmt v1", run_stmt1, "rt1");
     taos_close(rt);
   }
 
-  exec(taos, "DROP DATABASE bench_stmt");
+  bench_exec(taos, "DROP DATABASE bench_stmt");
   taos_close(taos);
   return 0;
 }

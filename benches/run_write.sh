@@ -6,18 +6,10 @@
 # benchmarks get the dev server's pid (BENCH_SERVER_PID) to report its CPU time per row.
 # See benches/README.md for what is measured and the figures recorded.
 set -u
-. "$(dirname "$0")/../c-tests/devserver.sh"
+. "$(dirname "$0")/bench_env.sh"
 
-build_release || exit 1
-BIN="$TARGET_DIR/benches"
-mkdir -p "$BIN"
-for b in bench_sml bench_stmt; do
-  gcc -std=gnu11 -O2 -Wall -Wextra -I"$ROOT/include" -o "$BIN/$b" "$ROOT/benches/$b.c" \
-    -L"$LIB_DIR" -ltaos -lpthread -Wl,-rpath,"$LIB_DIR" || exit 1
-done
-
-devserver_start || exit 1
-trap devserver_stop EXIT
+bench_build bench_sml bench_stmt || exit 1
+bench_server || exit 1
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg); dev server $DEVSERVER_ADDR"
 rc=0
 BENCH_SERVER_PID="$DEVSERVER_PID" "$BIN/bench_sml" "$DEVSERVER_HOST" "$DEVSERVER_PORT" || rc=1

@@ -70,7 +70,7 @@ pub enum Entry {
 
 /// Most cells (rows x columns) one vgroup log keeps; older entries are trimmed, as WAL
 /// retention trims TDengine's WAL, so a write-heavy benchmark cannot exhaust memory.
-pub const MAX_VGROUP_CELLS: usize = 4_000_000;
+pub const MAX_VGROUP_CELLS: usize = 8_000_000;
 
 fn cells(e: &Entry) -> usize {
     match e {
@@ -203,9 +203,9 @@ mod tests {
         let v = &log.vgroups[&vg];
         assert!(matches!(v.get(1), Some(Entry::Insert(e)) if e.rows.len() == 1));
         assert!(v.get(2).is_none() && v.get(-1).is_none());
-        // Two entries of 2.1M cells exceed the cap: the oldest ones go, versions stay.
-        log.append(entry("t", 2100, 1000));
-        log.append(entry("t", 2100, 1000));
+        // Two entries of 4.1M cells exceed the cap: the oldest ones go, versions stay.
+        log.append(entry("t", 4100, 1000));
+        log.append(entry("t", 4100, 1000));
         assert_eq!((log.begin(vg), log.end(vg)), (3, 4));
         let v = &log.vgroups[&vg];
         assert!(v.get(2).is_none());
