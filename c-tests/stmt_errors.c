@@ -8,6 +8,7 @@
 #define STMT_API_ERROR ((int)0x8000022A)
 #define STMT_TBNAME_ERROR ((int)0x8000022B)
 #define OPS_NOT_SUPPORT ((int)0x80000100)
+#define INVALID_OPERATION ((int)0x80000200)
 
 #define CHECK_CODE(call, code, msgfn)                                                                  \
   do {                                                                                                \
@@ -81,7 +82,9 @@ static void stmt2_errors(TAOS *taos) {
 
   CHECK_INT_EQ(taos_stmt2_prepare(stmt, "INSERT INTO nt VALUES(?, ?)", 0), 0);
   CHECK_CODE(taos_stmt2_bind_param(stmt, NULL, -1), INVALID_PARA, taos_stmt2_error(stmt));
-  CHECK_CODE(taos_stmt2_bind_param(stmt, &bv, 1), OPS_NOT_SUPPORT, taos_stmt2_error(stmt));
+  /* single-column binds start at column 0; row binding (-2) is not supported */
+  CHECK_CODE(taos_stmt2_bind_param(stmt, &bv, 1), STMT_API_ERROR, taos_stmt2_error(stmt));
+  CHECK_CODE(taos_stmt2_bind_param(stmt, &bv, -2), OPS_NOT_SUPPORT, taos_stmt2_error(stmt));
   bv.count = 0;
   CHECK_CODE(taos_stmt2_bind_param(stmt, &bv, -1), INVALID_PARA, taos_stmt2_error(stmt));
   bv.count = 1;
@@ -162,7 +165,7 @@ static void stmt_errors(TAOS *taos) {
   CHECK_CODE(taos_stmt_set_tags(stmt, NULL), INVALID_PARA, taos_stmt_errstr(stmt));
   CHECK_CODE(taos_stmt_bind_param(stmt, NULL), INVALID_PARA, taos_stmt_errstr(stmt));
   CHECK_CODE(taos_stmt_bind_param_batch(stmt, NULL), INVALID_PARA, taos_stmt_errstr(stmt));
-  CHECK_CODE(taos_stmt_bind_single_param_batch(stmt, c, 2), INVALID_PARA, taos_stmt_errstr(stmt));
+  CHECK_CODE(taos_stmt_bind_single_param_batch(stmt, c, 2), INVALID_OPERATION, taos_stmt_errstr(stmt));
   CHECK_CODE(taos_stmt_bind_single_param_batch(stmt, c, -1), INVALID_PARA, taos_stmt_errstr(stmt));
   c[1].num = 0;
   CHECK_CODE(taos_stmt_bind_param(stmt, c), INVALID_PARA, taos_stmt_errstr(stmt));

@@ -407,13 +407,28 @@ fn bind_exec_columnar_insert() {
         "field count not match, expect 4, but get 3"
     );
     let mut bad = fields.clone();
-    bad[2] = ts(&[Some(1), Some(2)]);
+    bad[0] = int(&[Some(1), Some(2)]);
     c.binary(encode_stmt2_bind_exec(7, id, 2, &bad).unwrap());
     assert_eq!(c.recv_json()["code"], 0x200);
+    // A tag's buffer type is not checked (TDengine's qBindStmtTagsValue2): a BIGINT bound to
+    // the INT tag is read as an INT from its first bytes.
+    let mut wide = fields.clone();
+    wide[1] = var(TSDB_DATA_TYPE_VARCHAR, &[Some("e4"), Some("e4")]);
+    wide[2] = fixed(
+        TSDB_DATA_TYPE_BIGINT,
+        &[Some(456i64.to_le_bytes()), Some(456i64.to_le_bytes())],
+    );
+    wide[0] = ts(&[Some(1_700_000_000_300), Some(1_700_000_000_301)]);
+    c.binary(encode_stmt2_bind_exec(8, id, 2, &wide).unwrap());
+    assert!(c.recv_text().contains(r#""affected":2"#));
+    assert_eq!(
+        select(&mut c, "select groupid from meters where tbname = 'e4'"),
+        rows(&[&["456"], &["456"]])
+    );
     assert_eq!(
         select(
             &mut c,
-            "select tbname, name, groupid from meters where ts >= 1700000000200 order by ts"
+            "select tbname, name, groupid from meters where ts >= 1700000000200 and ts < 1700000000300 order by ts"
         ),
         rows(&[&["e3", "s", "8"], &["e1", "t", "5"]])
     );

@@ -13,10 +13,15 @@
 //! [`box_into_raw`] and read back with [`box_mut`] / [`box_from_raw`]. A result with rows
 //! carries a [`Cursor`] over any [`BlockSource`] (query, stmt, TMQ message), so every
 //! fetch function works on every kind of result.
+//!
+//! Handles that must refuse a closed pointer without reading it (`TAOS_STMT`, `TAOS_STMT2`)
+//! live in a [`Registry`]: a per-kind set of the addresses currently handed out.
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::ffi::{c_void, CString};
-use std::sync::{Arc, Weak};
+use std::marker::PhantomData;
+use std::sync::{Arc, OnceLock, Weak};
 
 use parking_lot::{Mutex, RwLock};
 
@@ -333,9 +338,113 @@ pub unsafe fn box_from_raw<T>(ptr: *mut c_void) -> Option<Box<T>> {
     }
 }
 
+/// The live handles of one kind `T`, by address. A pointer is used only while it is
+/// registered, so NULL, foreign and closed pointers (calls after close, double close) get
+/// `TSDB_CODE_INVALID_PARA` instead of a use-after-free. Meant for a `static`.
+pub struct Registry<T> {
+    live: OnceLock<Mutex<HashSet<usize>>>,
+    /// Short name used in error messages (e.g. `stmt`).
+    noun: &'static str,
+    /// C type name used in error messages (e.g. `TAOS_STMT2`).
+    what: &'static str,
+    // fn() -> T: the registry holds addresses, not T values (Send + Sync whatever T is).
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Registry<T> {
+    /// An empty registry; `noun` (e.g. "stmt") and `what` (the C type, e.g. "TAOS_STMT")
+    /// appear in error messages.
+    pub const fn new(noun: &'static str, what: &'static str) -> Self {
+        Registry {
+            live: OnceLock::new(),
+            noun,
+            what,
+            _t: PhantomData,
+        }
+    }
+
+    fn set(&self) -> &Mutex<HashSet<usize>> {
+        self.live.get_or_init(Default::default)
+    }
+
+    /// Moves `v` to the heap, registers it and hands its pointer to C.
+    pub fn insert(&self, v: T) -> *mut c_void {
+        let p = Box::into_raw(Box::new(v));
+        self.set().lock().insert(p as usize);
+        p as *mut c_void
+    }
+
+    /// True while `ptr` is a registered handle.
+    pub fn contains(&self, ptr: *const c_void) -> bool {
+        self.set().lock().contains(&(ptr as usize))
+    }
+
+    /// Borrows the handle behind `ptr`: NULL gives "<noun> is NULL", an unregistered
+    /// pointer "invalid <noun> handle (closed or not a <what>)", both
+    /// `TSDB_CODE_INVALID_PARA`.
+    ///
+    /// The borrow must not outlive the handle: C callers must not close a handle while
+    /// another call on it runs (the native library has the same rule).
+    pub fn get<'a>(&self, ptr: *mut c_void) -> Result<&'a T, TaosError> {
+        if ptr.is_null() {
+            return Err(err(
+                TSDB_CODE_INVALID_PARA,
+                format!("{} is NULL", self.noun),
+            ));
+        }
+        if !self.contains(ptr) {
+            return Err(err(
+                TSDB_CODE_INVALID_PARA,
+                format!(
+                    "invalid {} handle (closed or not a {})",
+                    self.noun, self.what
+                ),
+            ));
+        }
+        // SAFETY: registered addresses come from `insert` (a live Box<T>) and are removed
+        // before the box is freed.
+        Ok(unsafe { &*(ptr as *const T) })
+    }
+
+    /// Unregisters the handle behind `ptr` and gives its box back (for close). A second
+    /// close, NULL or a foreign pointer is an error and frees nothing.
+    pub fn remove(&self, ptr: *mut c_void) -> Result<Box<T>, TaosError> {
+        self.get(ptr)?;
+        // Removing first makes a concurrent or repeated close fail instead of freeing twice.
+        if !self.set().lock().remove(&(ptr as usize)) {
+            return Err(err(
+                TSDB_CODE_INVALID_PARA,
+                format!("invalid {} handle (already closed)", self.noun),
+            ));
+        }
+        // SAFETY: it was registered (a live Box<T> from `insert`) and is now unregistered:
+        // this call owns the box.
+        Ok(unsafe { Box::from_raw(ptr as *mut T) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_refuses_null_foreign_and_closed_pointers() {
+        static R: Registry<String> = Registry::new("thing", "THING");
+        let p = R.insert("x".to_string());
+        assert_eq!(R.get(p).unwrap(), "x");
+        assert!(R
+            .get(std::ptr::null_mut())
+            .unwrap_err()
+            .message
+            .contains("NULL"));
+        let bogus = [0u64; 4];
+        let e = R.get(bogus.as_ptr() as *mut c_void).unwrap_err();
+        assert_eq!(e.code, TSDB_CODE_INVALID_PARA);
+        assert!(e.message.contains("THING"), "{}", e.message);
+        assert_eq!(*R.remove(p).unwrap(), "x");
+        assert!(R.get(p).is_err());
+        assert!(R.remove(p).is_err());
+    }
 
     #[test]
     fn result_handles_round_trip_and_detect_free() {

@@ -4,8 +4,8 @@
 //! on the connection's socket; table names, tags and columns are buffered client-side and
 //! sent as one stmt2 bind at `taos_stmt_execute` (reasons in `client/stmt.rs`).
 //!
-//! A `TAOS_STMT *` is a `Box<StmtHandle>` starting with a magic number, so NULL, garbage and
-//! (best effort) closed handles are refused with `TSDB_CODE_INVALID_PARA`. Errors are
+//! A `TAOS_STMT *` is a `Box<StmtHandle>` registered in a [`Registry`], so NULL, garbage and
+//! closed handles are refused with `TSDB_CODE_INVALID_PARA`. Errors are
 //! recorded as the thread's last error and as the statement's text (`taos_stmt_errstr`).
 //! `TAOS_MULTI_BIND` buffers are copied during the call (variable types strided by
 //! `buffer_length`, fixed types dense). `taos_stmt_use_result` returns a new result owned by
@@ -30,53 +30,30 @@ use crate::capi::boundary::{
     cstr_arg, err, ffi_boundary, invalid_para, last_error_str, to_cstring,
 };
 use crate::capi::fetch::Cursor;
-use crate::capi::handles::{conn_ref, res_into_raw, ResHandle, ResKind};
+use crate::capi::handles::{conn_ref, res_into_raw, Registry, ResHandle, ResKind};
 use crate::capi::misc::put;
-use crate::capi::stmt2::{c_name65, check_type_num, make_field, read_nulls, sql_arg};
+use crate::capi::stmt2::{
+    c_name65, check_type_num, make_field, null_shortcut, read_lengths, read_nulls, sql_arg, Target,
+};
 use crate::capi::types::{
     TAOS, TAOS_FIELD_E, TAOS_MULTI_BIND, TAOS_RES, TAOS_STMT, TAOS_STMT_OPTIONS,
 };
 use crate::client::stmt::Stmt;
 use crate::client::stmt2::Stmt2Options;
 
-const STMT_MAGIC: u64 = 0x5441_4f53_5354_4d31; // "TAOSSTM1"
-const FREED_MAGIC: u64 = 0xdead_beef_dead_beef;
-
 /// What lives behind a `TAOS_STMT *`.
 pub struct StmtHandle {
-    magic: u64,
     stmt: Mutex<Stmt>,
     /// Text of the statement's last error (`taos_stmt_errstr`).
     error: Mutex<CString>,
 }
 
-/// Addresses of the live handles: a closed or foreign pointer is refused without being
+/// The live `TAOS_STMT` handles: a closed or foreign pointer is refused without being
 /// read (calls after close get `TSDB_CODE_INVALID_PARA`, never a use-after-free).
-fn live() -> &'static Mutex<std::collections::HashSet<usize>> {
-    static L: OnceLock<Mutex<std::collections::HashSet<usize>>> = OnceLock::new();
-    L.get_or_init(Default::default)
-}
+static LIVE: Registry<StmtHandle> = Registry::new("stmt", "TAOS_STMT");
 
 fn handle<'a>(ptr: *mut TAOS_STMT) -> Result<&'a StmtHandle, TaosError> {
-    if ptr.is_null() {
-        return Err(invalid_para("stmt is NULL"));
-    }
-    if !live().lock().contains(&(ptr as usize)) {
-        return Err(invalid_para(
-            "invalid stmt handle (closed or not a TAOS_STMT)",
-        ));
-    }
-    if !(ptr as usize).is_multiple_of(std::mem::align_of::<StmtHandle>()) {
-        return Err(invalid_para("invalid stmt handle"));
-    }
-    // SAFETY: C contract: ptr came from taos_stmt_init*; the magic catches most misuse.
-    let h = unsafe { &*(ptr as *const StmtHandle) };
-    if h.magic != STMT_MAGIC {
-        return Err(invalid_para(
-            "invalid stmt handle (closed or not a TAOS_STMT)",
-        ));
-    }
-    Ok(h)
+    LIVE.get(ptr)
 }
 
 /// Runs `f` on a live, locked statement; errors are also stored as the statement's text.
@@ -99,6 +76,7 @@ fn with_stmt<R>(
 /// `b` must point to a valid bind whose buffers match its `num`/`buffer_length`/`length`.
 unsafe fn field_from_multi(
     b: *const TAOS_MULTI_BIND,
+    t: Target,
     what: &str,
 ) -> Result<Stmt2Field<'static>, TaosError> {
     if b.is_null() {
@@ -106,6 +84,10 @@ unsafe fn field_from_multi(
     }
     // SAFETY: caller contract.
     let b = unsafe { &*b };
+    // SAFETY: caller contract (is_null holds `num` flags).
+    if let Some(f) = unsafe { null_shortcut(t, b.num, b.is_null, what) } {
+        return f;
+    }
     let n = check_type_num(b.buffer_type, b.num, what)?;
     // SAFETY: caller contract.
     let nulls = unsafe { read_nulls(b.is_null, n) };
@@ -116,14 +98,9 @@ unsafe fn field_from_multi(
                 "{what}: length is NULL for a variable-length type"
             )));
         }
-        if !(b.length as usize).is_multiple_of(std::mem::align_of::<i32>()) {
-            return Err(invalid_para(format!(
-                "{what}: length is not a valid int32_t array"
-            )));
-        }
-        // SAFETY: caller contract (non-NULL, aligned, `num` entries).
-        let lens = unsafe { std::slice::from_raw_parts(b.length, n) };
-        for (r, (&null, &len)) in nulls.iter().zip(lens).enumerate() {
+        // SAFETY: caller contract (non-NULL, `num` entries, any alignment).
+        let lens = unsafe { read_lengths(b.length, n) };
+        for (r, (&null, &len)) in nulls.iter().zip(&lens).enumerate() {
             if null {
                 values.push(None);
                 continue;
@@ -167,21 +144,21 @@ unsafe fn field_from_multi(
     make_field(b.buffer_type, &values, what)
 }
 
-/// Copies `n` consecutive `TAOS_MULTI_BIND`s.
+/// Copies one `TAOS_MULTI_BIND` per target, consecutive in memory.
 ///
 /// # Safety
-/// `b` must be NULL or valid for `n` binds.
+/// `b` must be NULL or valid for `targets.len()` binds.
 unsafe fn fields_from_multi(
     b: *const TAOS_MULTI_BIND,
-    n: usize,
+    targets: &[Target],
     what: &str,
 ) -> Result<Vec<Stmt2Field<'static>>, TaosError> {
     if b.is_null() {
         return Err(invalid_para(format!("{what} is NULL")));
     }
-    (0..n)
-        // SAFETY: caller contract: n binds.
-        .map(|i| unsafe { field_from_multi(b.add(i), &format!("{what}[{i}]")) })
+    (0..targets.len())
+        // SAFETY: caller contract: one bind per target.
+        .map(|i| unsafe { field_from_multi(b.add(i), targets[i], &format!("{what}[{i}]")) })
         .collect()
 }
 
@@ -228,14 +205,14 @@ fn get_fields(
         if fieldNum.is_null() || fields.is_null() {
             return Err(invalid_para("fieldNum / fields is NULL"));
         }
-        let p = s.prepared()?;
-        if !p.is_insert {
+        if !s.prepared()?.is_insert {
             return Err(err(
                 TSDB_CODE_TSC_STMT_API_ERROR,
                 "Stmt API usage error: fields are only described for an insert",
             ));
         }
-        let (ptr, n) = alloc_fields_e(p.of_type(bind_type));
+        let all = s.fields()?;
+        let (ptr, n) = alloc_fields_e(all.iter().filter(|f| f.bind_type == bind_type));
         // SAFETY: non-NULL out-pointers checked above.
         unsafe {
             put(fieldNum, n as c_int);
@@ -251,13 +228,10 @@ fn init(taos: *mut TAOS, opts: Stmt2Options) -> Result<*mut TAOS_STMT, TaosError
     let conn = conn_ref(taos)?;
     let stmt = Stmt::init(&conn.conn(), &opts)?;
     let h = StmtHandle {
-        magic: STMT_MAGIC,
         stmt: Mutex::new(stmt),
         error: Mutex::new(CString::default()),
     };
-    let p = Box::into_raw(Box::new(h));
-    live().lock().insert(p as usize);
-    Ok(p as *mut TAOS_STMT)
+    Ok(LIVE.insert(h) as *mut TAOS_STMT)
 }
 
 /// Creates a stmt handle on `taos`. Returns NULL on failure (`taos_errno(NULL)` /
@@ -321,12 +295,16 @@ pub extern "C" fn taos_stmt_prepare(
 }
 
 fn set_tags_impl(s: &mut Stmt, tags: *mut TAOS_MULTI_BIND) -> Result<(), TaosError> {
-    let n = s.prepared()?.of_type(BIND_TYPE_TAG).count();
-    if n == 0 && tags.is_null() {
+    let targets: Vec<Target> = s
+        .prepared()?
+        .of_type(BIND_TYPE_TAG)
+        .map(|f| Target::tag(f.field_type))
+        .collect();
+    if targets.is_empty() && tags.is_null() {
         return Ok(());
     }
     // SAFETY: caller contract: one bind per tag.
-    let f = unsafe { fields_from_multi(tags, n, "tags") }?;
+    let f = unsafe { fields_from_multi(tags, &targets, "tags") }?;
     s.set_tags(f)
 }
 
@@ -433,8 +411,10 @@ pub extern "C" fn taos_stmt_is_insert(stmt: *mut TAOS_STMT, insert: *mut c_int) 
     })
 }
 
-/// Number of `?` placeholders (for an insert including the table name and tags, as the
-/// official WebSocket library). Returns 0 or an error code.
+/// Number of parameters `taos_stmt_bind_param` takes, as native: for an insert the column
+/// placeholders (the table name and tags are set with their own calls; driver-go's
+/// `BindRow` checks its row length against this), for a query every `?`. Returns 0 or an
+/// error code.
 #[no_mangle]
 pub extern "C" fn taos_stmt_num_params(stmt: *mut TAOS_STMT, nums: *mut c_int) -> c_int {
     ffi_boundary!("taos_stmt_num_params", {
@@ -444,7 +424,7 @@ pub extern "C" fn taos_stmt_num_params(stmt: *mut TAOS_STMT, nums: *mut c_int) -
             }
             let p = s.prepared()?;
             let n = if p.is_insert {
-                p.fields.len() as c_int
+                p.of_type(BIND_TYPE_COL).count() as c_int
             } else {
                 p.fields_count
             };
@@ -469,16 +449,16 @@ pub extern "C" fn taos_stmt_get_param(
             if r#type.is_null() || bytes.is_null() {
                 return Err(invalid_para("type / bytes is NULL"));
             }
-            let p = s.prepared()?;
-            if !p.is_insert {
+            if !s.prepared()?.is_insert {
                 return Err(err(
                     TSDB_CODE_TSC_STMT_API_ERROR,
                     "Stmt API usage error: get_param is only for an insert",
                 ));
             }
+            let all = s.fields()?;
             let f = usize::try_from(idx)
                 .ok()
-                .and_then(|i| p.of_type(BIND_TYPE_COL).nth(i))
+                .and_then(|i| all.iter().filter(|f| f.bind_type == BIND_TYPE_COL).nth(i))
                 .ok_or_else(|| invalid_para(format!("param index {idx} out of range")))?;
             // SAFETY: non-NULL out-pointers.
             unsafe {
@@ -490,11 +470,24 @@ pub extern "C" fn taos_stmt_get_param(
     })
 }
 
+/// One target per column placeholder (query parameters: unknown types).
+fn col_targets(s: &Stmt) -> Result<Vec<Target>, TaosError> {
+    let p = s.prepared()?;
+    Ok(if p.is_insert {
+        s.col_placeholders()?
+            .iter()
+            .map(|f| Target::col(f.field_type))
+            .collect()
+    } else {
+        vec![Target::ANY; s.col_count()?]
+    })
+}
+
 fn bind_all(stmt: *mut TAOS_STMT, bind: *mut TAOS_MULTI_BIND) -> Result<c_int, TaosError> {
     with_stmt(stmt, |s| {
-        let n = s.col_count()?;
+        let targets = col_targets(s)?;
         // SAFETY: caller contract: one bind per column placeholder.
-        let f = unsafe { fields_from_multi(bind, n, "bind") }?;
+        let f = unsafe { fields_from_multi(bind, &targets, "bind") }?;
         s.bind_columns(f)?;
         Ok(0)
     })
@@ -516,7 +509,9 @@ pub extern "C" fn taos_stmt_bind_param_batch(
     ffi_boundary!("taos_stmt_bind_param_batch", { bind_all(stmt, bind) })
 }
 
-/// Binds column `colIdx` only (all columns must be bound before `taos_stmt_add_batch`).
+/// Binds column `colIdx` only, as native: columns in order 0, 1, ... with the same row
+/// count and (inserts) exactly the declared type; the set is complete when the last column
+/// is bound, and must be before `taos_stmt_add_batch` / `taos_stmt_execute`.
 #[no_mangle]
 pub extern "C" fn taos_stmt_bind_single_param_batch(
     stmt: *mut TAOS_STMT,
@@ -527,8 +522,9 @@ pub extern "C" fn taos_stmt_bind_single_param_batch(
         with_stmt(stmt, |s| {
             let idx = usize::try_from(colIdx)
                 .map_err(|_| invalid_para(format!("colIdx {colIdx} out of range")))?;
+            // Single-column binds are strictly typed (no NULL shortcut), as native.
             // SAFETY: caller contract: one bind.
-            let f = unsafe { field_from_multi(bind, "bind") }?;
+            let f = unsafe { field_from_multi(bind, Target::ANY, "bind") }?;
             s.bind_column(idx, f)?;
             Ok(0)
         })
@@ -570,14 +566,7 @@ pub extern "C" fn taos_stmt_use_result(stmt: *mut TAOS_STMT) -> *mut TAOS_RES {
 #[no_mangle]
 pub extern "C" fn taos_stmt_close(stmt: *mut TAOS_STMT) -> c_int {
     ffi_boundary!("taos_stmt_close", {
-        handle(stmt)?;
-        // Removing it first makes a concurrent or repeated close fail instead of freeing twice.
-        if !live().lock().remove(&(stmt as usize)) {
-            return Err(invalid_para("invalid stmt handle (already closed)"));
-        }
-        // SAFETY: it was live and is now unregistered: this call owns the box.
-        let mut b = unsafe { Box::from_raw(stmt as *mut StmtHandle) };
-        b.magic = FREED_MAGIC;
+        let b = LIVE.remove(stmt)?;
         // A server-side close failure (e.g. connection gone) does not keep the handle.
         let _ = b.stmt.lock().close();
         Ok(0)
@@ -669,10 +658,10 @@ mod tests {
             is_null: nptr,
             num: 2,
         };
-        let f = unsafe { field_from_multi(&b, "c") }.unwrap();
+        let f = unsafe { field_from_multi(&b, Target::ANY, "c") }.unwrap();
         assert_eq!(f.cells().unwrap(), vec![Some(&b"ab"[..]), None]);
         unsafe { *nptr.add(1) = 0 };
-        let f = unsafe { field_from_multi(&b, "c") }.unwrap();
+        let f = unsafe { field_from_multi(&b, Target::ANY, "c") }.unwrap();
         assert_eq!(f.cells().unwrap()[1], Some(&b"xyz"[..]));
         let mut ints = [7i32, 8];
         let i = TAOS_MULTI_BIND {
@@ -683,18 +672,18 @@ mod tests {
             is_null: std::ptr::null_mut(),
             num: 2,
         };
-        let f = unsafe { field_from_multi(&i, "i") }.unwrap();
+        let f = unsafe { field_from_multi(&i, Target::ANY, "i") }.unwrap();
         assert_eq!(f.cells().unwrap()[1], Some(&8i32.to_le_bytes()[..]));
         // Bad input.
         let mut bad = b;
         bad.length = std::ptr::null_mut();
-        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
+        assert!(unsafe { field_from_multi(&bad, Target::ANY, "c") }.is_err());
         bad = b;
         bad.buffer_type = 0;
-        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
+        assert!(unsafe { field_from_multi(&bad, Target::ANY, "c") }.is_err());
         bad = b;
         bad.num = -1;
-        assert!(unsafe { field_from_multi(&bad, "c") }.is_err());
-        assert!(unsafe { field_from_multi(std::ptr::null(), "c") }.is_err());
+        assert!(unsafe { field_from_multi(&bad, Target::ANY, "c") }.is_err());
+        assert!(unsafe { field_from_multi(std::ptr::null(), Target::ANY, "c") }.is_err());
     }
 }

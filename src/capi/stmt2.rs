@@ -1,15 +1,16 @@
 //! Parameter binding, stmt2 (abi.md §1 F and the released 3-argument `taos_stmt2_get_fields`
 //! of §1 L) over [`crate::client::stmt2::Stmt2`].
 //!
-//! A `TAOS_STMT2 *` is a `Box<Stmt2Handle>` starting with a magic number, so NULL, garbage
-//! and (best effort) closed handles are refused with `TSDB_CODE_INVALID_PARA`. Every error is
+//! A `TAOS_STMT2 *` is a `Box<Stmt2Handle>` registered in a [`Registry`], so NULL, garbage
+//! and closed handles are refused with `TSDB_CODE_INVALID_PARA`. Every error is
 //! recorded both as the thread's last error and as the statement's own text
 //! (`taos_stmt2_error`). Bind buffers are copied during `taos_stmt2_bind_param`.
 //!
 //! Results: `taos_stmt2_result` returns a result owned by the statement (as native): it stays
 //! valid until the next exec or close, and `taos_free_result` on it is a harmless no-op. In
-//! async mode (`asyncExecFn`) the result handed to the callback is valid inside the callback
-//! only.
+//! async mode (`asyncExecFn`) the result handed to the callback follows the same rule: it
+//! may be kept and read after the callback returns (driver-go does), until the next exec or
+//! close.
 // Parameter names are the C names of taos.h (they appear in the generated header).
 #![allow(non_snake_case)]
 // Exports take C pointers whose validity is the C caller's contract (documented per
@@ -25,24 +26,20 @@ use taos_wire::error::codes::{
     TSDB_CODE_OPS_NOT_SUPPORT, TSDB_CODE_TSC_STMT_API_ERROR, TSDB_CODE_TSC_STMT_TBNAME_ERROR,
 };
 use taos_wire::error::TaosError;
-use taos_wire::json::stmt2::{BIND_TYPE_COL, BIND_TYPE_TAG};
+use taos_wire::json::stmt2::{Stmt2FieldInfo, BIND_TYPE_COL, BIND_TYPE_TAG};
 use taos_wire::stmt2::{fixed_bind_size, is_var_bind_type, Stmt2Bind, Stmt2Field};
 use taos_wire::types::{TSDB_DATA_TYPE_MAX, TSDB_DATA_TYPE_NULL};
 
 use crate::capi::boundary::{err, ffi_boundary, invalid_para, last_error_str, to_cstring};
 use crate::capi::fetch::Cursor;
-use crate::capi::handles::conn_ref;
-use crate::capi::handles::{res_from_raw, res_into_raw, ResHandle, ResKind};
+use crate::capi::handles::{conn_ref, res_from_raw, res_into_raw, Registry, ResHandle, ResKind};
 use crate::capi::misc::put;
 use crate::capi::types::{
     __taos_async_fn_t, TAOS, TAOS_FIELD_ALL, TAOS_RES, TAOS_STMT2, TAOS_STMT2_BIND,
     TAOS_STMT2_BINDV, TAOS_STMT2_OPTION,
 };
-use crate::client::stmt2::{Prepared, Stmt2, Stmt2Options};
+use crate::client::stmt2::{Prepared, SingleColumn, Stmt2, Stmt2Options};
 use crate::client::{executor, QueryResult};
-
-const STMT2_MAGIC: u64 = 0x5441_4f53_5354_4d32; // "TAOSSTM2"
-const FREED_MAGIC: u64 = 0xdead_beef_dead_beef;
 
 /// State shared with the async exec job.
 struct Shared {
@@ -59,7 +56,6 @@ struct Shared {
 
 /// What lives behind a `TAOS_STMT2 *`.
 pub struct Stmt2Handle {
-    magic: u64,
     shared: Arc<Shared>,
     async_fn: __taos_async_fn_t,
     userdata: usize,
@@ -85,6 +81,14 @@ impl Shared {
     }
 }
 
+impl Drop for Shared {
+    // An async exec still running at close stores its result after close freed the slot;
+    // the last owner of the shared state frees it.
+    fn drop(&mut self) {
+        free_owned_result(std::mem::take(self.result.get_mut()) as *mut TAOS_RES);
+    }
+}
+
 /// Frees a result the library owns (stmt result): stops its stream first.
 pub(crate) fn free_owned_result(p: *mut TAOS_RES) {
     if p.is_null() {
@@ -107,33 +111,12 @@ pub(crate) fn stmt_result_handle(q: &QueryResult, borrowed: bool) -> *mut TAOS_R
     res_into_raw(h)
 }
 
-/// Addresses of the live handles: a closed or foreign pointer is refused without being
+/// The live `TAOS_STMT2` handles: a closed or foreign pointer is refused without being
 /// read (calls after close get `TSDB_CODE_INVALID_PARA`, never a use-after-free).
-fn live() -> &'static Mutex<std::collections::HashSet<usize>> {
-    static L: OnceLock<Mutex<std::collections::HashSet<usize>>> = OnceLock::new();
-    L.get_or_init(Default::default)
-}
+static LIVE: Registry<Stmt2Handle> = Registry::new("stmt", "TAOS_STMT2");
 
 fn handle<'a>(ptr: *mut TAOS_STMT2) -> Result<&'a Stmt2Handle, TaosError> {
-    if ptr.is_null() {
-        return Err(invalid_para("stmt is NULL"));
-    }
-    if !live().lock().contains(&(ptr as usize)) {
-        return Err(invalid_para(
-            "invalid stmt handle (closed or not a TAOS_STMT2)",
-        ));
-    }
-    if !(ptr as usize).is_multiple_of(std::mem::align_of::<Stmt2Handle>()) {
-        return Err(invalid_para("invalid stmt2 handle"));
-    }
-    // SAFETY: C contract: ptr came from taos_stmt2_init; the magic catches most misuse.
-    let h = unsafe { &*(ptr as *const Stmt2Handle) };
-    if h.magic != STMT2_MAGIC {
-        return Err(invalid_para(
-            "invalid stmt2 handle (closed or not a TAOS_STMT2)",
-        ));
-    }
-    Ok(h)
+    LIVE.get(ptr)
 }
 
 /// Runs `f` on a live statement; errors are also stored as the statement's error text.
@@ -176,6 +159,77 @@ pub(crate) unsafe fn read_nulls(is_null: *const c_char, n: usize) -> Vec<bool> {
         .collect()
 }
 
+/// Reads `n` `int32_t` lengths. The array need not be 4-byte aligned: driver-go packs each
+/// column's `is_null` bytes and lengths into one allocation, and native TDengine reads them
+/// with plain loads.
+///
+/// # Safety
+/// `length` must be non-NULL and valid for `4 * n` bytes.
+pub(crate) unsafe fn read_lengths(length: *const i32, n: usize) -> Vec<i32> {
+    // SAFETY: caller contract; read_unaligned needs no alignment.
+    (0..n)
+        .map(|i| unsafe { length.add(i).read_unaligned() })
+        .collect()
+}
+
+/// The placeholder a bind is for: what native's NULL shortcut needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// Declared type of the placeholder (`None` for query parameters: unknown).
+    pub declared: Option<i32>,
+    /// A tag (else a column or query parameter).
+    pub is_tag: bool,
+}
+
+impl Target {
+    /// A column or query parameter of unknown type.
+    pub const ANY: Target = Target {
+        declared: None,
+        is_tag: false,
+    };
+
+    /// A column of type `ty` (0: not known yet, as `ANY`).
+    pub fn col(ty: i8) -> Target {
+        Target {
+            declared: (ty != 0).then_some(ty as i32),
+            is_tag: false,
+        }
+    }
+
+    /// A tag of type `ty` (0: not known yet).
+    pub fn tag(ty: i8) -> Target {
+        Target {
+            declared: (ty != 0).then_some(ty as i32),
+            is_tag: true,
+        }
+    }
+}
+
+/// Native TDengine reads neither `buffer_type` nor `buffer` of a tag whose `is_null[0]` is
+/// set (`qBindStmtTagsValue*`), nor of a one-row column whose `is_null[0]` is set ("for
+/// rowNum == 1, connector may not set buffer_type", `qBindStmtColsValue*`). Such a bind is
+/// one NULL of the placeholder's declared type; the official `taos` crate binds NULL tags
+/// with `buffer_type` 0 (TSDB_DATA_TYPE_NULL). `None` when the shortcut does not apply.
+///
+/// # Safety
+/// `is_null` must be NULL or valid for 1 byte when `num` >= 1.
+pub(crate) unsafe fn null_shortcut(
+    t: Target,
+    num: c_int,
+    is_null: *const c_char,
+    what: &str,
+) -> Option<Result<Stmt2Field<'static>, TaosError>> {
+    let ty = t.declared?;
+    if is_null.is_null() || num < 1 || (!t.is_tag && num != 1) {
+        return None;
+    }
+    // SAFETY: caller contract: at least one flag.
+    if unsafe { *is_null } == 0 {
+        return None;
+    }
+    Some(make_field(ty, &[None], what))
+}
+
 /// Builds an owned field from per-row values (`None` = NULL).
 pub(crate) fn make_field(
     ty: c_int,
@@ -189,12 +243,13 @@ pub(crate) fn make_field(
     }
 }
 
-/// Copies one `TAOS_STMT2_BIND` (packed variable values, dense fixed values).
+/// Copies one `TAOS_STMT2_BIND` (packed variable values, dense fixed values) bound to `t`.
 ///
 /// # Safety
 /// `b` must point to a valid bind whose buffers match its `num`/`length`.
-unsafe fn field_from_bind2(
+pub(crate) unsafe fn field_from_bind2(
     b: *const TAOS_STMT2_BIND,
+    t: Target,
     what: &str,
 ) -> Result<Stmt2Field<'static>, TaosError> {
     if b.is_null() {
@@ -202,6 +257,10 @@ unsafe fn field_from_bind2(
     }
     // SAFETY: caller contract.
     let b = unsafe { &*b };
+    // SAFETY: caller contract (is_null holds `num` flags).
+    if let Some(f) = unsafe { null_shortcut(t, b.num, b.is_null, what) } {
+        return f;
+    }
     let n = check_type_num(b.buffer_type, b.num, what)?;
     // SAFETY: caller contract.
     let nulls = unsafe { read_nulls(b.is_null, n) };
@@ -212,15 +271,10 @@ unsafe fn field_from_bind2(
                 "{what}: length is NULL for a variable-length type"
             )));
         }
-        if !(b.length as usize).is_multiple_of(std::mem::align_of::<i32>()) {
-            return Err(invalid_para(format!(
-                "{what}: length is not a valid int32_t array"
-            )));
-        }
-        // SAFETY: caller contract (non-NULL, aligned, `num` entries).
-        let lens = unsafe { std::slice::from_raw_parts(b.length, n) };
+        // SAFETY: caller contract (non-NULL, `num` entries, any alignment).
+        let lens = unsafe { read_lengths(b.length, n) };
         let mut at = 0usize;
-        for (r, (&null, &len)) in nulls.iter().zip(lens).enumerate() {
+        for (r, (&null, &len)) in nulls.iter().zip(&lens).enumerate() {
             if null {
                 values.push(None);
                 continue;
@@ -308,6 +362,8 @@ unsafe fn bind_from_bindv(
         }
         (0, p.fields_count.max(0) as usize, false)
     };
+    let tag_types: Vec<i8> = p.of_type(BIND_TYPE_TAG).map(|f| f.field_type).collect();
+    let col_types: Vec<i8> = p.of_type(BIND_TYPE_COL).map(|f| f.field_type).collect();
     let mut out = Stmt2Bind::default();
     for t in 0..count {
         if has_tb {
@@ -336,10 +392,11 @@ unsafe fn bind_from_bindv(
                 return Err(invalid_para(format!("tags of table {t} are NULL")));
             }
             let mut v = Vec::with_capacity(n_tags);
-            for j in 0..n_tags {
+            for (j, &ty) in tag_types.iter().enumerate() {
                 let what = format!("tag {j} of table {t}");
+                let tgt = Target::tag(ty);
                 // SAFETY: n_tags binds per table per contract.
-                let f = unsafe { field_from_bind2(tags.add(j), &what) }?;
+                let f = unsafe { field_from_bind2(tags.add(j), tgt, &what) }?;
                 if f.num != 1 {
                     return Err(invalid_para(format!("{what}: num must be 1")));
                 }
@@ -350,14 +407,21 @@ unsafe fn bind_from_bindv(
         if n_cols > 0 {
             // SAFETY: caller contract.
             let cols = unsafe { ptr_at(bv.bind_cols, t) };
+            if cols.is_null() && p.is_insert && (has_tb || n_tags > 0) {
+                // As TDengine: a table without columns only names the table and binds its
+                // tags (creating a child table); no rows.
+                out.cols.push(Vec::new());
+                continue;
+            }
             if cols.is_null() {
                 return Err(invalid_para(format!("columns of table {t} are NULL")));
             }
             let mut v: Vec<Stmt2Field<'static>> = Vec::with_capacity(n_cols);
             for j in 0..n_cols {
                 let what = format!("column {j} of table {t}");
+                let tgt = col_types.get(j).map_or(Target::ANY, |&ty| Target::col(ty));
                 // SAFETY: n_cols binds per table per contract.
-                let f = unsafe { field_from_bind2(cols.add(j), &what) }?;
+                let f = unsafe { field_from_bind2(cols.add(j), tgt, &what) }?;
                 if v.first().is_some_and(|c| c.num != f.num) {
                     return Err(invalid_para(format!(
                         "table {t}: row number in each bind param should be the same"
@@ -393,9 +457,8 @@ pub(crate) fn c_name65(name: &str) -> [c_char; 65] {
     out
 }
 
-fn alloc_fields_all(p: &Prepared) -> *mut TAOS_FIELD_ALL {
-    let v: Vec<TAOS_FIELD_ALL> = p
-        .fields
+fn alloc_fields_all(fields: &[Stmt2FieldInfo]) -> *mut TAOS_FIELD_ALL {
+    let v: Vec<TAOS_FIELD_ALL> = fields
         .iter()
         .map(|f| {
             // Zeroed first so the 3 tail padding bytes after field_type are 0 (abi.md §2.3).
@@ -447,7 +510,6 @@ pub extern "C" fn taos_stmt2_init(
         };
         let stmt = Stmt2::init(&conn.conn(), &opts)?;
         let h = Stmt2Handle {
-            magic: STMT2_MAGIC,
             shared: Arc::new(Shared {
                 stmt: Mutex::new(stmt),
                 error: Mutex::new(CString::default()),
@@ -458,9 +520,7 @@ pub extern "C" fn taos_stmt2_init(
             async_fn,
             userdata,
         };
-        let p = Box::into_raw(Box::new(h));
-        live().lock().insert(p as usize);
-        Ok(p as *mut TAOS_STMT2)
+        Ok(LIVE.insert(h) as *mut TAOS_STMT2)
     })
 }
 
@@ -485,7 +545,8 @@ pub(crate) unsafe fn sql_arg(sql: *const c_char, length: c_ulong) -> Result<Stri
 }
 
 /// Prepares `sql` (`length` 0 = `strlen(sql)`); forgets binds not yet executed. Returns 0
-/// or an error code (text in `taos_stmt2_error(stmt)`).
+/// or an error code (text in `taos_stmt2_error(stmt)`). An empty SQL returns 0 as native
+/// 3.3.6 does; the following bind/exec fail with `TSDB_CODE_PAR_INCOMPLETE_SQL`.
 #[no_mangle]
 pub extern "C" fn taos_stmt2_prepare(
     stmt: *mut TAOS_STMT2,
@@ -497,15 +558,24 @@ pub extern "C" fn taos_stmt2_prepare(
             // SAFETY: caller contract.
             let sql = unsafe { sql_arg(sql, length) }?;
             h.shared.drop_result();
-            h.shared.stmt.lock().prepare(&sql)?;
+            let mut s = h.shared.stmt.lock();
+            if sql.trim().is_empty() {
+                // Native 3.3.6 accepts it and fails at bind/exec (parsing is deferred).
+                s.prepare_empty()?;
+            } else {
+                s.prepare(&sql)?;
+            }
             Ok(0)
         })
     })
 }
 
-/// Binds `bindv->count` tables (names, tags, columns) for the next exec. `col_idx` must be
-/// -1 (bind every column); single-column binding is not supported
-/// (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse them at once.
+/// Binds `bindv->count` tables (names, tags, columns) for the next exec. A NULL
+/// `bind_cols` (or entry) on an insert names the table and binds its tags only, as
+/// TDengine (a child table is created, no rows). `col_idx` -1 binds every column; `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its
+/// one bind, in order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) is
+/// not supported (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse
+/// them at once.
 #[no_mangle]
 pub extern "C" fn taos_stmt2_bind_param(
     stmt: *mut TAOS_STMT2,
@@ -515,10 +585,29 @@ pub extern "C" fn taos_stmt2_bind_param(
     ffi_boundary!("taos_stmt2_bind_param", {
         with_stmt(stmt, |h| {
             let bind = checked_bind(h, bindv, col_idx)?;
-            h.shared.stmt.lock().bind(bind, -1)?;
+            bind.apply(&mut h.shared.stmt.lock())?;
             Ok(0)
         })
     })
+}
+
+/// A checked copy of a `TAOS_STMT2_BINDV`, ready to apply to the statement.
+enum Bound {
+    /// Every column of every table (`col_idx` -1).
+    All(Stmt2Bind<'static>),
+    /// Column `col_idx` of each table, in table order.
+    Single(Vec<SingleColumn>, usize),
+}
+
+impl Bound {
+    fn apply(self, s: &mut Stmt2) -> Result<(), TaosError> {
+        match self {
+            Bound::All(b) => s.bind(b, -1),
+            Bound::Single(tables, col_idx) => tables
+                .into_iter()
+                .try_for_each(|one| s.bind_single(one, col_idx)),
+        }
+    }
 }
 
 /// Copies `bindv` for the prepared statement (shared by the sync and async binds).
@@ -526,21 +615,88 @@ fn checked_bind(
     h: &Stmt2Handle,
     bindv: *mut TAOS_STMT2_BINDV,
     col_idx: i32,
-) -> Result<Stmt2Bind<'static>, TaosError> {
-    if col_idx != -1 {
+) -> Result<Bound, TaosError> {
+    if col_idx < -1 {
         return Err(err(
             TSDB_CODE_OPS_NOT_SUPPORT,
-            format!("taos_stmt2_bind_param: col_idx {col_idx} is not supported, use -1"),
+            format!("taos_stmt2_bind_param: col_idx {col_idx} (row binding) is not supported"),
         ));
     }
-    let p = h.shared.stmt.lock().prepared().cloned().ok_or_else(|| {
-        err(
-            TSDB_CODE_TSC_STMT_API_ERROR,
-            "Stmt API usage error: bind before prepare",
-        )
-    })?;
+    let p = {
+        let s = h.shared.stmt.lock();
+        s.prepared()
+            .cloned()
+            .ok_or_else(|| s.not_prepared("bind"))?
+    };
+    if col_idx == -1 {
+        // SAFETY: caller contract.
+        return unsafe { bind_from_bindv(&p, bindv) }.map(Bound::All);
+    }
     // SAFETY: caller contract.
-    unsafe { bind_from_bindv(&p, bindv) }
+    unsafe { single_from_bindv(&p, bindv) }.map(|v| Bound::Single(v, col_idx as usize))
+}
+
+/// Copies a `TAOS_STMT2_BINDV` of a single-column bind: per table an optional name and
+/// tags, and `bind_cols[t]` pointing to the one bind of the column (as native reads it).
+///
+/// # Safety
+/// As [`bind_from_bindv`], with one column bind per table.
+unsafe fn single_from_bindv(
+    p: &Prepared,
+    bindv: *const TAOS_STMT2_BINDV,
+) -> Result<Vec<SingleColumn>, TaosError> {
+    if bindv.is_null() {
+        return Err(invalid_para("bindv is NULL"));
+    }
+    // SAFETY: caller contract.
+    let bv = unsafe { &*bindv };
+    if bv.count <= 0 {
+        return Err(invalid_para(format!(
+            "bindv count must be > 0, got {}",
+            bv.count
+        )));
+    }
+    let tag_types: Vec<i8> = p.of_type(BIND_TYPE_TAG).map(|f| f.field_type).collect();
+    let mut out = Vec::with_capacity(bv.count as usize);
+    for t in 0..bv.count as usize {
+        // SAFETY: caller contract: `count` entries in each non-NULL array.
+        let (name, tags, col) = unsafe {
+            (
+                ptr_at(bv.tbnames, t),
+                ptr_at(bv.tags, t),
+                ptr_at(bv.bind_cols, t),
+            )
+        };
+        let table_name = if name.is_null() || !p.is_insert {
+            None
+        } else {
+            // SAFETY: NUL-terminated per contract.
+            Some(unsafe { CStr::from_ptr(name) }.to_bytes().to_vec())
+        };
+        let tags = if tags.is_null() || tag_types.is_empty() {
+            None
+        } else {
+            let mut v = Vec::with_capacity(tag_types.len());
+            for (j, &ty) in tag_types.iter().enumerate() {
+                let what = format!("tag {j} of table {t}");
+                // SAFETY: one bind per tag per contract.
+                v.push(unsafe { field_from_bind2(tags.add(j), Target::tag(ty), &what) }?);
+            }
+            Some(v)
+        };
+        if col.is_null() {
+            return Err(invalid_para(format!("column bind of table {t} is NULL")));
+        }
+        // Single-column binds are strictly typed (no NULL shortcut), as native.
+        // SAFETY: one bind per contract.
+        let col = unsafe { field_from_bind2(col, Target::ANY, &format!("column of table {t}")) }?;
+        out.push(SingleColumn {
+            table_name,
+            tags,
+            col,
+        });
+    }
+    Ok(out)
 }
 
 /// Asynchronous `taos_stmt2_bind_param`: the buffers are checked and copied at once (an
@@ -562,7 +718,7 @@ pub extern "C" fn taos_stmt2_bind_param_a(
             let param = param as usize;
             *shared.binds_in_flight.lock() += 1;
             executor::spawn(Box::new(move || {
-                let code = match shared.stmt.lock().bind(bind, -1) {
+                let code = match bind.apply(&mut shared.stmt.lock()) {
                     Ok(()) => 0,
                     Err(e) => {
                         shared.record(&e);
@@ -615,7 +771,8 @@ fn async_exec_job(shared: &Shared) -> (*mut TAOS_RES, c_int) {
 /// Executes what was bound. Synchronous: `*affected_rows` (when non-NULL) receives the rows
 /// written; returns 0 or an error code. Asynchronous (`asyncExecFn` set): returns 0 at once
 /// and calls `asyncExecFn(userdata, res, code)` exactly once on a library thread; `res`
-/// (and `taos_stmt2_result`) is valid only inside the callback.
+/// (also returned by `taos_stmt2_result`) stays valid after the callback, until the next
+/// exec or close of the statement; `taos_free_result` on it does nothing.
 #[no_mangle]
 pub extern "C" fn taos_stmt2_exec(stmt: *mut TAOS_STMT2, affected_rows: *mut c_int) -> c_int {
     ffi_boundary!("taos_stmt2_exec", {
@@ -628,19 +785,12 @@ pub extern "C" fn taos_stmt2_exec(stmt: *mut TAOS_STMT2, affected_rows: *mut c_i
                 let userdata = h.userdata;
                 executor::spawn(Box::new(move || {
                     let (res, code) = async_exec_job(&shared);
-                    *shared.result.lock() = res as usize;
+                    // The statement owns the result until the next exec or close (as native);
+                    // a result an earlier, still running exec stored is freed here.
+                    let old = std::mem::replace(&mut *shared.result.lock(), res as usize);
+                    free_owned_result(old as *mut TAOS_RES);
                     // SAFETY: user callback with the user's own pointer, per the C contract.
                     unsafe { cb(userdata as *mut c_void, res, code) };
-                    // Whoever takes the slot frees the result (close may have done it).
-                    let p = {
-                        let mut slot = shared.result.lock();
-                        if *slot == res as usize {
-                            std::mem::take(&mut *slot)
-                        } else {
-                            0
-                        }
-                    };
-                    free_owned_result(p as *mut TAOS_RES);
                 }));
                 return Ok(0);
             }
@@ -657,14 +807,7 @@ pub extern "C" fn taos_stmt2_exec(stmt: *mut TAOS_STMT2, affected_rows: *mut c_i
 #[no_mangle]
 pub extern "C" fn taos_stmt2_close(stmt: *mut TAOS_STMT2) -> c_int {
     ffi_boundary!("taos_stmt2_close", {
-        handle(stmt)?;
-        // Removing it first makes a concurrent or repeated close fail instead of freeing twice.
-        if !live().lock().remove(&(stmt as usize)) {
-            return Err(invalid_para("invalid stmt handle (already closed)"));
-        }
-        // SAFETY: it was live and is now unregistered: this call owns the box.
-        let mut b = unsafe { Box::from_raw(stmt as *mut Stmt2Handle) };
-        b.magic = FREED_MAGIC;
+        let b = LIVE.remove(stmt)?;
         b.shared.wait_binds();
         b.shared.drop_result();
         // A server-side close failure (e.g. connection gone) does not keep the handle.
@@ -682,21 +825,23 @@ pub extern "C" fn taos_stmt2_is_insert(stmt: *mut TAOS_STMT2, insert: *mut c_int
                 return Err(invalid_para("insert is NULL"));
             }
             let s = h.shared.stmt.lock();
-            let p = s.prepared().ok_or_else(|| {
-                err(
-                    TSDB_CODE_TSC_STMT_API_ERROR,
-                    "Stmt API usage error: not prepared",
-                )
-            })?;
+            // An empty SQL is not an insert (native answers 0 without parsing).
+            let is_insert = match s.prepared() {
+                Some(p) => p.is_insert,
+                None if s.prepared_empty() => false,
+                None => return Err(s.not_prepared("is_insert")),
+            };
             // SAFETY: non-NULL out-pointer per contract.
-            unsafe { put(insert, p.is_insert as c_int) };
+            unsafe { put(insert, is_insert as c_int) };
             Ok(0)
         })
     })
 }
 
 /// Describes the `?` placeholders. Insert: `*count` entries in `?` order, `*fields` an
-/// array released with `taos_stmt2_free_fields`, `field_type` telling COL/TAG/TBNAME.
+/// array released with `taos_stmt2_free_fields`, `field_type` telling COL/TAG/TBNAME; for
+/// `INSERT INTO ? VALUES (...)` without USING, `tbname` and the columns of the table bound
+/// last (`TSDB_CODE_TSC_STMT_TBNAME_ERROR` before any table is bound, as TDengine).
 /// Query: only `*count` (number of `?`) is set and `*fields` is NULL.
 #[no_mangle]
 pub extern "C" fn taos_stmt2_get_fields(
@@ -709,23 +854,22 @@ pub extern "C" fn taos_stmt2_get_fields(
             if count.is_null() {
                 return Err(invalid_para("count is NULL"));
             }
-            let s = h.shared.stmt.lock();
-            let p = s.prepared().ok_or_else(|| {
-                err(
-                    TSDB_CODE_TSC_STMT_API_ERROR,
-                    "Stmt API usage error: not prepared",
-                )
-            })?;
+            // SAFETY: out-pointers per contract (fields may be NULL).
+            unsafe { put(fields, std::ptr::null_mut()) };
+            let mut s = h.shared.stmt.lock();
+            let p = s.prepared().ok_or_else(|| s.not_prepared("get_fields"))?;
+            if !p.is_insert {
+                // SAFETY: non-NULL out-pointer (checked above).
+                unsafe { put(count, p.fields_count) };
+                return Ok(0);
+            }
+            // A late-table insert describes the table bound last (an error before any).
+            let all = s.describe()?;
             // SAFETY: out-pointers per contract (fields may be NULL).
             unsafe {
-                put(fields, std::ptr::null_mut());
-                if p.is_insert {
-                    put(count, p.fields.len() as c_int);
-                    if !fields.is_null() {
-                        put(fields, alloc_fields_all(p));
-                    }
-                } else {
-                    put(count, p.fields_count);
+                put(count, all.len() as c_int);
+                if !fields.is_null() {
+                    put(fields, alloc_fields_all(&all));
                 }
             }
             Ok(0)
@@ -791,7 +935,7 @@ mod tests {
     use super::*;
     use crate::capi::boundary::last_error_code;
     use taos_wire::error::codes::TSDB_CODE_INVALID_PARA;
-    use taos_wire::json::stmt2::{Stmt2FieldInfo, BIND_TYPE_TBNAME};
+    use taos_wire::json::stmt2::BIND_TYPE_TBNAME;
 
     #[test]
     fn null_and_garbage_handles_are_refused() {
@@ -835,6 +979,7 @@ mod tests {
                 f("s", 8, BIND_TYPE_COL),
             ],
             fields_count: 4,
+            late_table: None,
         }
     }
 
@@ -920,9 +1065,57 @@ mod tests {
     }
 
     #[test]
+    fn unaligned_lengths_are_read() {
+        // Lengths at an odd address inside one buffer, as driver-go packs them.
+        let mut packed = [0u8; 16];
+        packed[1..5].copy_from_slice(&2i32.to_le_bytes());
+        packed[5..9].copy_from_slice(&1i32.to_le_bytes());
+        let lens = unsafe { packed.as_mut_ptr().add(1) } as *mut i32;
+        let mut s = *b"abc";
+        let b = TAOS_STMT2_BIND {
+            buffer_type: 8,
+            buffer: s.as_mut_ptr() as *mut c_void,
+            length: lens,
+            is_null: std::ptr::null_mut(),
+            num: 2,
+        };
+        let f = unsafe { field_from_bind2(&b, Target::ANY, "c") }.unwrap();
+        assert_eq!(f.cells().unwrap(), vec![Some(&b"ab"[..]), Some(&b"c"[..])]);
+    }
+
+    #[test]
+    fn null_typed_binds_follow_native() {
+        let mut one = [1 as c_char];
+        let flag = one.as_mut_ptr();
+        let mut b = TAOS_STMT2_BIND {
+            buffer_type: TSDB_DATA_TYPE_NULL as c_int,
+            buffer: std::ptr::null_mut(),
+            length: std::ptr::null_mut(),
+            is_null: flag,
+            num: 1,
+        };
+        // A tag or one-row column: NULL of the declared type, buffer_type not read.
+        let f = unsafe { field_from_bind2(&b, Target::tag(10), "t") }.unwrap();
+        assert_eq!(
+            (f.buffer_type, f.num, f.cells().unwrap()),
+            (10, 1, vec![None])
+        );
+        let f = unsafe { field_from_bind2(&b, Target::col(4), "c") }.unwrap();
+        assert_eq!((f.buffer_type, f.cells().unwrap()), (4, vec![None]));
+        // Unknown type (query parameter), not NULL, or more rows: validated as usual.
+        assert!(unsafe { field_from_bind2(&b, Target::ANY, "q") }.is_err());
+        unsafe { *flag = 0 };
+        assert!(unsafe { field_from_bind2(&b, Target::col(4), "c") }.is_err());
+        let mut two = [1 as c_char, 1];
+        b.is_null = two.as_mut_ptr();
+        b.num = 2;
+        assert!(unsafe { field_from_bind2(&b, Target::col(4), "c") }.is_err());
+    }
+
+    #[test]
     fn field_arrays_are_zero_padded_and_freed() {
         let p = insert_prepared();
-        let a = alloc_fields_all(&p);
+        let a = alloc_fields_all(&p.fields);
         let all = unsafe { std::slice::from_raw_parts(a, 4) };
         assert_eq!(all[1].field_type, BIND_TYPE_TAG as u8);
         assert_eq!(all[3].r#type, 8);

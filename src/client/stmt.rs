@@ -10,7 +10,7 @@ use super::stmt2::{Prepared, Stmt2, Stmt2Options};
 use super::{err, Connection, QueryResult, Result};
 use std::borrow::Cow;
 use taos_wire::error::codes;
-use taos_wire::json::stmt2::{BIND_TYPE_COL, BIND_TYPE_TAG, BIND_TYPE_TBNAME};
+use taos_wire::json::stmt2::{Stmt2FieldInfo, BIND_TYPE_COL, BIND_TYPE_TAG, BIND_TYPE_TBNAME};
 use taos_wire::stmt2::{Stmt2Bind, Stmt2Field};
 
 /// A stmt v1 statement: a stmt2 plus the table/tags/columns of the batch being built.
@@ -23,6 +23,8 @@ pub struct Stmt {
     tags: Option<Vec<Stmt2Field<'static>>>,
     /// Columns bound since the last `add_batch` (None = column not bound yet).
     cols: Vec<Option<Stmt2Field<'static>>>,
+    /// Columns 0.. bound one at a time (`bind_column`) since the last complete set.
+    single: Vec<Stmt2Field<'static>>,
     /// Finished (table, tags, columns) entries waiting for `execute`.
     batch: Stmt2Bind<'static>,
     affected_total: i64,
@@ -44,6 +46,7 @@ impl Stmt {
             tbname: None,
             tags: None,
             cols: Vec::new(),
+            single: Vec::new(),
             batch: Stmt2Bind::default(),
             affected_total: 0,
             affected_once: 0,
@@ -61,6 +64,7 @@ impl Stmt {
         self.tbname = None;
         self.tags = None;
         self.cols.clear();
+        self.single.clear();
         self.batch = Stmt2Bind::default();
     }
 
@@ -97,8 +101,49 @@ impl Stmt {
             // The SQL names the table already: nothing to send (native accepts this too).
             return Ok(());
         }
+        if p.is_late() {
+            // INSERT INTO ? VALUES: the table's columns are learnt now, as native parses the
+            // SQL with the name at this call (an unknown table fails here, not at execute).
+            self.inner.table_fields(name.as_bytes())?;
+        }
         self.tbname = Some(name.as_bytes().to_vec());
         Ok(())
+    }
+
+    /// The placeholders as `taos_stmt_get_*_fields` describe them: the prepared ones, or
+    /// for `INSERT INTO ? VALUES` those of the table set by `set_tbname`
+    /// (`TSDB_CODE_TSC_STMT_TBNAME_ERROR` before, as native).
+    pub fn fields(&mut self) -> Result<Vec<Stmt2FieldInfo>> {
+        let p = self.prepared()?;
+        if !p.is_late() {
+            return Ok(p.fields.clone());
+        }
+        match self.tbname.clone() {
+            Some(name) => self.inner.table_fields(&name),
+            None => Err(err(
+                codes::TSDB_CODE_TSC_STMT_TBNAME_ERROR,
+                "Stmt table name not set: the columns of INSERT INTO ? VALUES are those of \
+                 the table set with taos_stmt_set_tbname",
+            )),
+        }
+    }
+
+    /// The column placeholders binds are read against, without a round trip: for
+    /// `INSERT INTO ? VALUES` those of the current table when known, else placeholders of
+    /// unknown type (`field_type` 0).
+    pub fn col_placeholders(&self) -> Result<Vec<Stmt2FieldInfo>> {
+        let p = self.prepared()?;
+        let known = self
+            .tbname
+            .as_deref()
+            .filter(|_| p.is_late())
+            .and_then(|n| self.inner.known_table_fields(n));
+        let all = known.unwrap_or(&p.fields);
+        Ok(all
+            .iter()
+            .filter(|f| f.bind_type == BIND_TYPE_COL)
+            .cloned()
+            .collect())
     }
 
     /// Sets the tags of the next batch entry (one field per tag, num 1 each).
@@ -145,20 +190,56 @@ impl Stmt {
         Ok(())
     }
 
-    /// Binds column `idx` only.
+    /// Binds column `idx` only (`taos_stmt_bind_single_param_batch`), with native
+    /// TDengine's rules: columns in order 0, 1, ... (0 starts a new set of rows), each with
+    /// column 0's row count and, for inserts, exactly the declared type. When the last
+    /// column arrives the set is added as by [`Stmt::bind_columns`].
     pub fn bind_column(&mut self, idx: usize, col: Stmt2Field<'static>) -> Result<()> {
         let n = self.col_count()?;
+        let invalid_op = |m: String| err(codes::TSDB_CODE_TSC_INVALID_OPERATION, m);
         if idx >= n {
-            return Err(err(
-                codes::TSDB_CODE_INVALID_PARA,
-                format!("column index {idx} out of range (the statement has {n})"),
+            return Err(invalid_op(format!(
+                "column index {idx} exceeds the number of columns ({n})"
+            )));
+        }
+        if idx != 0 && idx != self.single.len() {
+            return Err(usage(&format!(
+                "bind column index not in sequence: got {idx}, expected {}",
+                self.single.len()
+            )));
+        }
+        if idx == 0 {
+            self.single.clear();
+        } else if self.single.first().is_some_and(|f| f.num != col.num) {
+            return Err(invalid_op(
+                "row number in each bind param should be the same".into(),
             ));
         }
-        if self.cols.len() != n {
-            self.cols = vec![None; n];
+        let declared = self.col_placeholders()?.get(idx).map(|f| f.field_type);
+        // Type 0: not known before the server checks it (INSERT INTO ? VALUES, no table).
+        if let Some(ty) = declared.filter(|&t| t != 0) {
+            if col.buffer_type != ty as i32 {
+                return Err(invalid_op("column type mis-match with buffer type".into()));
+            }
         }
-        self.cols[idx] = Some(col);
+        self.single.push(col);
+        if self.single.len() == n {
+            let cols = std::mem::take(&mut self.single);
+            self.bind_columns(cols)?;
+        }
         Ok(())
+    }
+
+    /// Error when columns bound one at a time do not form a complete set (cleared then).
+    fn check_single_complete(&mut self) -> Result<()> {
+        if self.single.is_empty() {
+            return Ok(());
+        }
+        let k = self.single.len();
+        self.single.clear();
+        Err(usage(&format!(
+            "not every column is bound: columns 0..{k} bound with bind_single_param_batch"
+        )))
     }
 
     fn take_columns(&mut self) -> Result<Vec<Stmt2Field<'static>>> {
@@ -185,7 +266,14 @@ impl Stmt {
     pub fn add_batch(&mut self) -> Result<()> {
         let p = self.prepared()?;
         if !p.is_insert {
-            return Err(usage("add_batch can only be called for insertion"));
+            // As native: after a bind, add_batch of a query is accepted and changes nothing
+            // (the parameters stay for execute); driver-go's af Stmt calls it so.
+            if self.cols.iter().any(Option::is_some) || p.fields_count == 0 {
+                return Ok(());
+            }
+            return Err(usage(
+                "add_batch of a query before its parameters are bound",
+            ));
         }
         let has_tb = p.has_tbname();
         let n_tags = p.of_type(BIND_TYPE_TAG).count();
@@ -198,6 +286,7 @@ impl Stmt {
         if n_tags > 0 && self.tags.is_none() {
             return Err(usage("tags not set"));
         }
+        self.check_single_complete()?;
         let cols = self.take_columns()?;
         if has_tb {
             let name = self.tbname.clone().unwrap_or_default();
@@ -214,6 +303,11 @@ impl Stmt {
     /// parameters. Returns the rows written by this execution.
     pub fn execute(&mut self) -> Result<i64> {
         let p = self.prepared()?.clone();
+        if let Err(e) = self.check_single_complete() {
+            self.batch = Stmt2Bind::default();
+            self.cols.clear();
+            return Err(e);
+        }
         let bind = if p.is_insert {
             if self.cols.iter().any(Option::is_some) {
                 self.add_batch()?;

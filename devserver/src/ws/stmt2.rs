@@ -158,10 +158,17 @@ fn prepare(s: &mut WsSession, req: &TextRequest) -> Out {
             (Some(f), n)
         }
         (true, None) => {
+            // TDengine cannot describe `INSERT INTO ? VALUES` before a table name is bound:
+            // taos_stmt2_get_fields fails with TBNAME_ERROR (its stmt2Test "get fields"
+            // cases). taosAdapter has already prepared the SQL by then and the failed
+            // get-fields leaves the statement usable, so it stays prepared here too: binds
+            // naming a table and exec work after this error reply (as after a prepare with
+            // get_fields false).
+            stmt.prepared = Some(p);
             return fail(&TaosError::new(
                 codes::TSDB_CODE_TSC_STMT_TBNAME_ERROR,
-                "Stmt table name not set: the dev server needs USING <stable> to describe an INSERT INTO ? statement",
-            ))
+                "Stmt table name not set",
+            ));
         }
     };
     let is_insert = p.is_insert();
@@ -196,6 +203,33 @@ fn field_cells(f: &Stmt2Field<'_>, want: Option<&Param>) -> Result<Vec<Cell>, Ta
             Some(b) => decode(ty, b),
         })
         .collect()
+}
+
+/// One tag value read as TDengine's `qBindStmtTagsValue2` does: the bound `buffer_type` is
+/// not checked; a fixed-size tag takes the first bytes of the buffer as the declared type (a
+/// BIGINT 456 bound to an INT tag is 456), a variable-size one the bytes as given.
+fn tag_cell(raw: Option<&[u8]>, want: &Param) -> Result<Cell, TaosError> {
+    let Some(b) = raw else {
+        return Ok(Cell::Null);
+    };
+    match taos_wire::types::fixed_size(want.ty) {
+        Some(n) => {
+            let head = b
+                .get(..n)
+                .ok_or_else(|| mismatch("column type mis-match with buffer type"))?;
+            decode(want.ty, head)
+        }
+        None => decode(want.ty, b),
+    }
+}
+
+/// The one tag value of a tag block (`num` must be 1).
+fn tag_of(f: &Stmt2Field<'_>, want: &Param) -> Result<Cell, TaosError> {
+    let cells = f.cells().map_err(|e| adapter(e.message))?;
+    if cells.len() != 1 {
+        return Err(mismatch("tags bind exactly one row"));
+    }
+    tag_cell(cells[0], want)
 }
 
 /// Converts a parsed bind body into table entries checked against the prepared statement.
@@ -252,7 +286,9 @@ fn convert(s: &WsSession, p: &Prepared, b: &Stmt2Bind<'_>) -> Result<Vec<TableRo
             )));
         }
         let cols = b.cols.get(t).map(Vec::as_slice).unwrap_or(&[]);
-        if cols.len() != types.cols.len() {
+        // No columns at all only names the table (and tags): TDengine's bind_param skips a
+        // NULL bind_cols entry.
+        if !cols.is_empty() && cols.len() != types.cols.len() {
             return Err(adapter(format!(
                 "col count not match, expect {}, but get {}",
                 types.cols.len(),
@@ -264,11 +300,7 @@ fn convert(s: &WsSession, p: &Prepared, b: &Stmt2Bind<'_>) -> Result<Vec<TableRo
             ..TableRows::default()
         };
         for (f, want) in tags.iter().zip(&types.tags) {
-            let mut c = field_cells(f, Some(want))?;
-            if c.len() != 1 {
-                return Err(mismatch("tags bind exactly one row"));
-            }
-            row.tags.push(c.remove(0));
+            row.tags.push(tag_of(f, want)?);
         }
         for (f, want) in cols.iter().zip(&types.cols) {
             row.cols.push(field_cells(f, Some(want))?);
@@ -500,6 +532,18 @@ fn columnar_rows(
         .iter()
         .map(|f| field_cells(f, None))
         .collect::<Result<Vec<_>, _>>()?;
+    // Tag blocks' raw cells, read as the declared tag type per table.
+    let raw_tags = kinds
+        .iter()
+        .zip(fields)
+        .map(|(&k, f)| {
+            if k == j::BIND_TYPE_TAG {
+                f.cells().map_err(|e| adapter(e.message))
+            } else {
+                Ok(Vec::new())
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let tb = kinds.iter().position(|&k| k == j::BIND_TYPE_TBNAME);
     let names: Vec<Option<String>> = match tb {
         Some(i) => cells[i]
@@ -551,18 +595,18 @@ fn columnar_rows(
                     fields.len()
                 )));
             };
+            if kind == j::BIND_TYPE_TAG {
+                // The table's first row carries its tags (as in stmt2_bind, type unchecked).
+                let raw = raw_tags.get(i).and_then(|t| t.get(r)).copied().flatten();
+                entry.tags.push(tag_cell(raw, want)?);
+                continue;
+            }
             let group = cells[i].get(r..end).unwrap_or(&[]).to_vec();
             let all_null = group.iter().all(|c| *c == Cell::Null);
             if fields[i].buffer_type != i32::from(want.ty) && !all_null {
                 return Err(mismatch("column type mis-match with buffer type"));
             }
-            if kind == j::BIND_TYPE_TAG {
-                entry
-                    .tags
-                    .push(group.into_iter().next().unwrap_or(Cell::Null));
-            } else {
-                entry.cols.push(group);
-            }
+            entry.cols.push(group);
         }
         if tags.next().is_some() || cols.next().is_some() {
             return Err(adapter(format!(
