@@ -18,7 +18,12 @@ fn only_ts(e: &CExpr) -> bool {
         CExpr::Cmp(_, a, b) | CExpr::And(a, b) | CExpr::Or(a, b) | CExpr::Arith(_, a, b) => {
             only_ts(a) && only_ts(b)
         }
-        CExpr::Not(a) | CExpr::Neg(a) | CExpr::IsNull(a, _) | CExpr::Like(a, _, _) => only_ts(a),
+        CExpr::Not(a)
+        | CExpr::Neg(a)
+        | CExpr::IsNull(a, _)
+        | CExpr::Like(a, _, _)
+        | CExpr::JsonGet(a, _)
+        | CExpr::JsonContains(a, _) => only_ts(a),
         CExpr::Between(a, b, c, _) => only_ts(a) && only_ts(b) && only_ts(c),
         CExpr::In(a, l, _) => only_ts(a) && l.iter().all(only_ts),
     }

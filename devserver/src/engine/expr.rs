@@ -10,7 +10,7 @@ use super::convert::{literal_timestamp, Ctx};
 use super::errors::*;
 use super::store::Table;
 use super::Value;
-use crate::sql::ast::{BinOp, ColumnDef, Expr, Literal};
+use crate::sql::ast::{BinOp, ColumnDef, Expr, Literal, JSON_CONTAINS, JSON_GET};
 use crate::sql::lexer::unescape;
 use crate::sql::parser::unsupported;
 
@@ -106,6 +106,10 @@ pub enum CExpr {
     Arith(BinOp, Box<CExpr>, Box<CExpr>),
     /// Unary minus in DOUBLE.
     Neg(Box<CExpr>),
+    /// `json_tag->'key'`: the key's value as JSON text (NULL when absent).
+    JsonGet(Box<CExpr>, String),
+    /// `json_tag CONTAINS 'key'`.
+    JsonContains(Box<CExpr>, String),
 }
 
 /// Names of the aggregate functions the engine implements.
@@ -184,9 +188,22 @@ pub fn const_func(name: &str, current_db: Option<&str>, ctx: &Ctx) -> Option<(Va
 /// Compiles a WHERE or projection expression over `schema`.
 pub fn compile(e: &Expr, schema: &Schema, ctx: &Ctx, db: Option<&str>) -> Result<CExpr, TaosError> {
     let c = |x: &Expr| compile(x, schema, ctx, db).map(Box::new);
+    // An operand compiled knowing what it is compared with.
+    let c_vs = |x: &Expr, other: &Expr| match bytes_literal(x, other, schema) {
+        Some(v) => Ok(CExpr::Const(v)),
+        None => compile(x, schema, ctx, db),
+    };
     Ok(match e {
         Expr::Column(n) => CExpr::Ref(schema.resolve(n)?),
         Expr::Literal(l) => CExpr::Const(literal_value(l, ctx)?),
+        Expr::Func { name, args, .. } if name == JSON_GET || name == JSON_CONTAINS => {
+            let (tag, key) = json_operands(args, schema)?;
+            if name == JSON_GET {
+                CExpr::JsonGet(Box::new(tag), key)
+            } else {
+                CExpr::JsonContains(Box::new(tag), key)
+            }
+        }
         Expr::Func { name, args, .. } => {
             if AGG_FUNCS.contains(&name.as_str()) {
                 return Err(err(
@@ -207,7 +224,8 @@ pub fn compile(e: &Expr, schema: &Schema, ctx: &Ctx, db: Option<&str>) -> Result
             BinOp::Or => CExpr::Or(c(a)?, c(b)?),
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => CExpr::Arith(*op, c(a)?, c(b)?),
             _ => {
-                let (l, r) = coerce_pair(*c(a)?, *c(b)?, schema, ctx)?;
+                let (l, r) = (c_vs(a, b)?, c_vs(b, a)?);
+                let (l, r) = coerce_pair(l, r, schema, ctx)?;
                 CExpr::Cmp(*op, Box::new(l), Box::new(r))
             }
         },
@@ -215,16 +233,18 @@ pub fn compile(e: &Expr, schema: &Schema, ctx: &Ctx, db: Option<&str>) -> Result
         Expr::Neg(a) => CExpr::Neg(c(a)?),
         Expr::IsNull(a, neg) => CExpr::IsNull(c(a)?, *neg),
         Expr::Between(a, lo, hi, neg) => {
+            let (l, h) = (c_vs(lo, a)?, c_vs(hi, a)?);
             let a = *c(a)?;
-            let (a, lo) = coerce_pair(a, *c(lo)?, schema, ctx)?;
-            let (a, hi) = coerce_pair(a, *c(hi)?, schema, ctx)?;
+            let (a, lo) = coerce_pair(a, l, schema, ctx)?;
+            let (a, hi) = coerce_pair(a, h, schema, ctx)?;
             CExpr::Between(Box::new(a), Box::new(lo), Box::new(hi), *neg)
         }
         Expr::In(a, list, neg) => {
+            let col = a;
             let mut a = *c(a)?;
             let mut out = Vec::with_capacity(list.len());
             for x in list {
-                let (na, nx) = coerce_pair(a, *c(x)?, schema, ctx)?;
+                let (na, nx) = coerce_pair(a, c_vs(x, col)?, schema, ctx)?;
                 a = na;
                 out.push(nx);
             }
@@ -250,6 +270,87 @@ pub fn compile(e: &Expr, schema: &Schema, ctx: &Ctx, db: Option<&str>) -> Result
             CExpr::Like(a, pat.chars().collect(), *neg)
         }
     })
+}
+
+/// The operands of `->` / CONTAINS: a JSON tag and the key (TDengine answers
+/// `Invalid value type` for anything else).
+fn json_operands(args: &[Expr], schema: &Schema) -> Result<(CExpr, String), TaosError> {
+    let wrong = |what: &str| {
+        err(
+            taos_wire::error::codes::TSDB_CODE_PAR_WRONG_VALUE_TYPE,
+            format!("Invalid value type: {what}"),
+        )
+    };
+    let [Expr::Column(c), Expr::Literal(Literal::Str(k))] = args else {
+        return Err(wrong("the JSON operators need a JSON tag and a string key"));
+    };
+    let r = schema.resolve(c)?;
+    if schema.type_of(r).0 != TSDB_DATA_TYPE_JSON {
+        return Err(wrong(&format!("{c} is not a JSON tag")));
+    }
+    Ok((CExpr::Ref(r), unescape(k)))
+}
+
+/// The value of `key` in a JSON tag's text, as TDengine's client prints it: strings quoted,
+/// numbers with 9 decimals (JSON tag numbers are doubles), `true`/`false`, `null`; `None` when
+/// the tag is NULL or has no such key.
+pub fn json_get(tag: &Value, key: &str) -> Option<Vec<u8>> {
+    let Value::Json(text) = tag else {
+        return None;
+    };
+    let v: serde_json::Value = serde_json::from_slice(text).ok()?;
+    Some(match v.get(key)? {
+        serde_json::Value::String(s) => serde_json::to_vec(s).ok()?,
+        serde_json::Value::Number(n) => format!("{:.9}", n.as_f64()?).into_bytes(),
+        serde_json::Value::Bool(b) => b.to_string().into_bytes(),
+        serde_json::Value::Null => b"null".to_vec(),
+        other => serde_json::to_vec(other).ok()?,
+    })
+}
+
+/// A JSON value's text as a comparable scalar: a JSON string is its content, a number a
+/// DOUBLE, `true`/`false` a BOOL, `null` NULL; anything else (a whole object) stays text.
+fn json_scalar(text: &[u8]) -> Value {
+    match serde_json::from_slice::<serde_json::Value>(text) {
+        Ok(serde_json::Value::String(s)) => Value::Bytes(s.into_bytes()),
+        Ok(serde_json::Value::Number(n)) => n.as_f64().map_or(Value::Null, Value::Double),
+        Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+        Ok(serde_json::Value::Null) => Value::Null,
+        _ => Value::Bytes(text.to_vec()),
+    }
+}
+
+/// A string compared with a VARBINARY or GEOMETRY column or tag is converted to that type,
+/// as TDengine does: `'\x…'` is hex data; for GEOMETRY other text is WKT. This is also how
+/// a bound VARBINARY / GEOMETRY query parameter (raw bytes, WKB for GEOMETRY; rendered as
+/// `'\x…'`) or a VARCHAR WKT parameter reaches the engine, so `g = ?` matches.
+fn bytes_literal(x: &Expr, other: &Expr, schema: &Schema) -> Option<Value> {
+    let (Expr::Literal(Literal::Str(s)), Expr::Column(n)) = (x, other) else {
+        return None;
+    };
+    let ty = schema.type_of(schema.resolve(n).ok()?).0;
+    if !matches!(ty, TSDB_DATA_TYPE_VARBINARY | TSDB_DATA_TYPE_GEOMETRY) {
+        return None;
+    }
+    if let Some(h) = s.strip_prefix("\\x").or_else(|| s.strip_prefix("\\X")) {
+        return hex_bytes(h).map(Value::Bytes);
+    }
+    // GEOMETRY compared with text: the text is WKT, compared as the WKB it stores as.
+    (ty == TSDB_DATA_TYPE_GEOMETRY)
+        .then(|| super::geometry::wkt_to_wkb(&unescape(s)))
+        .flatten()
+        .map(Value::Bytes)
+}
+
+/// Decodes an even-length hex string (`None` for anything else).
+fn hex_bytes(h: &str) -> Option<Vec<u8>> {
+    if !h.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// When one side is a TIMESTAMP reference, a string or integer constant on the other side is
@@ -300,6 +401,7 @@ pub fn eval(e: &CExpr, t: &Table, r: usize) -> Value {
             _ => Value::Null,
         },
         CExpr::Neg(a) => as_f64(&eval(a, t, r)).map_or(Value::Null, |x| Value::Double(-x)),
+        CExpr::JsonGet(a, k) => json_get(&eval(a, t, r), k).map_or(Value::Null, Value::Json),
         _ => Value::Bool(test(e, t, r)),
     }
 }
@@ -353,7 +455,16 @@ fn truth(e: &CExpr, t: &Table, r: usize) -> Option<bool> {
                 .any(|x| compare(&v, &eval(x, t, r)) == Some(Ordering::Equal));
             Some(hit != *neg)
         }
-        CExpr::Like(a, pat, neg) => match eval(a, t, r) {
+        CExpr::JsonContains(a, k) => match eval(a, t, r) {
+            Value::Json(text) => Some(
+                serde_json::from_slice::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.as_object().map(|o| o.contains_key(k.as_str())))
+                    .unwrap_or(false),
+            ),
+            _ => Some(false),
+        },
+        CExpr::Like(a, pat, neg) => match scalar(eval(a, t, r)) {
             Value::Bytes(b) | Value::Json(b) => Some(
                 like_chars(
                     pat,
@@ -404,8 +515,19 @@ fn str_bytes(v: &Value) -> Option<&[u8]> {
     }
 }
 
+/// A `->` result compares as the scalar it holds; other values as they are.
+fn scalar(v: Value) -> Value {
+    match v {
+        Value::Json(text) => json_scalar(&text),
+        other => other,
+    }
+}
+
 /// SQL comparison; `None` when either side is NULL or the values are not comparable.
 pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    if matches!(a, Value::Json(_)) || matches!(b, Value::Json(_)) {
+        return compare(&scalar(a.clone()), &scalar(b.clone()));
+    }
     if matches!(a, Value::Null) || matches!(b, Value::Null) {
         return None;
     }

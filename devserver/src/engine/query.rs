@@ -13,7 +13,7 @@ use super::expr::*;
 use super::result::{def_field, field, from_rows};
 use super::store::{DbData, Table};
 use super::{Engine, Field, ResultSet, Session, Value};
-use crate::sql::ast::{Expr, Literal, Select, SelectItem};
+use crate::sql::ast::{Expr, Literal, Select, SelectItem, JSON_GET};
 use crate::sql::parser::unsupported;
 
 /// Executes a SELECT.
@@ -153,7 +153,12 @@ impl<'a> Source<'a> {
 enum Out {
     Ref(crate::engine::expr::Ref),
     Const(Value),
+    /// A per-row expression (`tag->'key'`).
+    Eval(CExpr),
 }
+
+/// User width of a JSON tag (TDengine's DESCRIBE shows 4095), also used for `->` results.
+const JSON_TAG_BYTES: i64 = 4095;
 
 fn const_field(name: &str, v: &Value) -> Result<Field, TaosError> {
     let (ty, bytes) = match v {
@@ -276,6 +281,12 @@ fn project(
                     outs.push((f, Out::Ref(r), Some(expr)));
                 } else if let Some((v, ty, bytes)) = const_item(expr, s, ctx)? {
                     outs.push((item_field(name, &v, ty, bytes)?, Out::Const(v), Some(expr)));
+                } else if matches!(expr, Expr::Func { name, .. } if name == JSON_GET) {
+                    // `tag->'key'` is a JSON column (TDengine's translateJsonOperator); the
+                    // width is the JSON tag's.
+                    let ce = compile(expr, schema, ctx, s.current_db.as_deref())?;
+                    let f = field(name, TSDB_DATA_TYPE_JSON, JSON_TAG_BYTES);
+                    outs.push((f, Out::Eval(ce), Some(expr)));
                 } else {
                     return Err(unsupported("expressions other than columns, tags, tbname, constants and aggregates in the select list"));
                 }
@@ -290,6 +301,7 @@ fn project(
                 Some(i) => match &outs[i].1 {
                     Out::Ref(r) => CExpr::Ref(*r),
                     Out::Const(v) => CExpr::Const(v.clone()),
+                    Out::Eval(e) => e.clone(),
                 },
                 None => compile(k, schema, ctx, s.current_db.as_deref())?,
             };
@@ -367,6 +379,11 @@ fn project(
             Out::Const(v) => {
                 for _ in rows {
                     col.push(&v);
+                }
+            }
+            Out::Eval(e) => {
+                for &(t, r) in rows {
+                    col.push(&eval(&e, src.tables[t], r));
                 }
             }
         }

@@ -249,6 +249,13 @@ pub enum BinOp {
     Div,
 }
 
+/// Function name under which the parser records the JSON operator `tag->'key'`
+/// (`Expr::Func` with the tag and the key string); no identifier can spell it.
+pub const JSON_GET: &str = "->";
+
+/// Function name under which the parser records `tag CONTAINS 'key'` (tag, key string).
+pub const JSON_CONTAINS: &str = "@contains";
+
 /// An expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {

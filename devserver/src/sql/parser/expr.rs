@@ -131,7 +131,16 @@ impl Parser<'_> {
                 }
             };
         }
-        for w in ["match", "nmatch", "contains"] {
+        if self.eat_kw("contains") {
+            // `json_tag CONTAINS 'key'`: whether the key is present.
+            let key = self.json_key()?;
+            return Ok(Expr::Func {
+                name: JSON_CONTAINS.into(),
+                args: vec![l, key],
+                star: false,
+            });
+        }
+        for w in ["match", "nmatch"] {
             if self.is_kw(w) {
                 return Err(unsupported(&w.to_ascii_uppercase()));
             }
@@ -310,21 +319,38 @@ impl Parser<'_> {
         }
     }
 
-    /// `name` or `qualifier.name` (the qualifier is a table alias; it is dropped).
+    /// `name` or `qualifier.name` (the qualifier is a table alias; it is dropped), either
+    /// optionally followed by the JSON operator `->'key'`.
     pub(super) fn qualified(&mut self, first: String) -> Result<Expr, TaosError> {
-        if self.is_sym("->") {
-            return Err(unsupported("the JSON -> operator"));
-        }
-        if self.eat_sym(".") {
-            if self.eat_sym("*") {
-                return Err(unsupported("qualified *"));
+        let col = if self.eat_sym(".") {
+            if self.is_sym("*") {
+                // `q.*` is only valid as a whole select-list item.
+                return Err(self.err());
             }
-            let col = self.ident()?;
-            if self.is_sym("->") {
-                return Err(unsupported("the JSON -> operator"));
-            }
-            return Ok(Expr::Column(col));
+            self.ident()?
+        } else {
+            first
+        };
+        if self.eat_sym("->") {
+            // TDengine's grammar: column_reference NK_ARROW NK_STRING.
+            let key = self.json_key()?;
+            return Ok(Expr::Func {
+                name: JSON_GET.into(),
+                args: vec![Expr::Column(col), key],
+                star: false,
+            });
         }
-        Ok(Expr::Column(first))
+        Ok(Expr::Column(col))
+    }
+
+    /// The string literal naming a JSON key (after `->` or CONTAINS).
+    fn json_key(&mut self) -> Result<Expr, TaosError> {
+        match self.peek().clone() {
+            Tok::Str(s) => {
+                self.i += 1;
+                Ok(Expr::Literal(Literal::Str(s)))
+            }
+            _ => Err(self.err()),
+        }
     }
 }

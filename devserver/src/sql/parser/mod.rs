@@ -29,6 +29,7 @@ pub fn parse(sql: &str) -> Result<Statement, TaosError> {
         i: 0,
         depth: 0,
         ops: 0,
+        star_quals: Vec::new(),
     };
     let st = p.statement()?;
     if p.is_sym(";") {
@@ -112,6 +113,8 @@ struct Parser<'a> {
     depth: usize,
     /// Binary operators so far: chains build left-deep trees, bounded for the same reason.
     ops: usize,
+    /// Qualifiers of `q.*` select items, checked against FROM.
+    star_quals: Vec<String>,
 }
 
 /// Most binary operators accepted in one statement.

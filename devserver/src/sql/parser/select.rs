@@ -1,6 +1,6 @@
 //! SELECT statements: select list, FROM, WHERE, PARTITION/GROUP BY, INTERVAL, ORDER BY, LIMIT.
 
-use taos_wire::error::TaosError;
+use taos_wire::error::{codes, TaosError};
 
 use super::{near, unsupported, Parser, CLAUSE_WORDS};
 use crate::sql::ast::*;
@@ -49,6 +49,7 @@ impl Parser<'_> {
                 return Err(unsupported("JOIN"));
             }
         }
+        self.check_star_qualifiers(&sel)?;
         if self.eat_kw("where") {
             sel.filter = Some(self.expr()?);
         }
@@ -136,6 +137,25 @@ impl Parser<'_> {
         Ok(sel)
     }
 
+    /// Every `q.*` must name the FROM table: its alias when it has one, else its name
+    /// (TDengine: `Table does not exist`).
+    fn check_star_qualifiers(&mut self, sel: &Select) -> Result<(), TaosError> {
+        for q in std::mem::take(&mut self.star_quals) {
+            let known = match (&sel.from_alias, &sel.from) {
+                (Some(alias), _) => *alias == q,
+                (None, Some(t)) => t.name == q,
+                (None, None) => false,
+            };
+            if !known {
+                return Err(TaosError::new(
+                    codes::TSDB_CODE_PAR_TABLE_NOT_EXIST,
+                    format!("Table does not exist: {q}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn uint(&mut self) -> Result<u64, TaosError> {
         match self.peek().clone() {
             Tok::Number(n) => match n.parse::<u64>() {
@@ -159,6 +179,17 @@ impl Parser<'_> {
 
     pub(super) fn select_item(&mut self) -> Result<SelectItem, TaosError> {
         if self.eat_sym("*") {
+            return Ok(SelectItem::Star);
+        }
+        // `q.*`: the columns of the table named (or aliased) `q`; with a single FROM table it
+        // is the same as `*` once `q` is checked against FROM.
+        if matches!(self.peek(), Tok::Ident(_) | Tok::Quoted(_))
+            && matches!(self.peek_at(1), Tok::Sym("."))
+            && matches!(self.peek_at(2), Tok::Sym("*"))
+        {
+            let q = self.ident()?;
+            self.i += 2;
+            self.star_quals.push(q);
             return Ok(SelectItem::Star);
         }
         let start = self.pos();
