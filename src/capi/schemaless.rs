@@ -14,6 +14,7 @@
 // The signatures are fixed by taos.h.
 #![allow(clippy::too_many_arguments)]
 
+use std::borrow::Cow;
 use std::ffi::{c_char, c_int, CStr};
 
 use taos_wire::error::TaosError;
@@ -21,7 +22,7 @@ use taos_wire::error::TaosError;
 use crate::capi::boundary::{ffi_boundary, invalid_para, opt_cstr_arg, set_error};
 use crate::capi::handles::{conn_ref, res_into_raw, ResHandle, ResKind};
 use crate::capi::misc::put;
-use crate::capi::types::{TAOS, TAOS_RES, TSDB_SML_JSON_PROTOCOL, TSDB_SML_LINE_PROTOCOL};
+use crate::capi::types::{TAOS, TAOS_RES, TSDB_SML_JSON_PROTOCOL};
 use crate::client::sml::{self, SmlInsert};
 
 /// Where the payload comes from.
@@ -33,9 +34,11 @@ enum Payload {
     Raw(*mut c_char, c_int, *mut i32),
 }
 
-/// The arguments every variant shares.
+/// The options of one call: each of the ten exports maps its C arguments onto this and
+/// hands it to [`schemaless_insert`]. Variants without a TTL, request id or `tbnameKey`
+/// keep the defaults of [`SmlArgs::lines`] / [`SmlArgs::raw`] (0, 0 = generated, NULL).
 #[derive(Clone, Copy)]
-struct Call {
+struct SmlArgs {
     taos: *mut TAOS,
     payload: Payload,
     protocol: c_int,
@@ -45,13 +48,65 @@ struct Call {
     tbname_key: *mut c_char,
 }
 
+impl SmlArgs {
+    /// An array-variant call (`lines[]`, `numLines`) with the defaults.
+    fn lines(
+        taos: *mut TAOS,
+        lines: *mut *mut c_char,
+        num_lines: c_int,
+        protocol: c_int,
+        precision: c_int,
+    ) -> Self {
+        Self::new(taos, Payload::Lines(lines, num_lines), protocol, precision)
+    }
+
+    /// A raw-variant call (`lines`, `len`, `*totalRows`) with the defaults.
+    fn raw(
+        taos: *mut TAOS,
+        lines: *mut c_char,
+        len: c_int,
+        total_rows: *mut i32,
+        protocol: c_int,
+        precision: c_int,
+    ) -> Self {
+        Self::new(
+            taos,
+            Payload::Raw(lines, len, total_rows),
+            protocol,
+            precision,
+        )
+    }
+
+    /// A call with no TTL, a generated request id and TDengine's default table naming.
+    fn new(taos: *mut TAOS, payload: Payload, protocol: c_int, precision: c_int) -> Self {
+        Self {
+            taos,
+            payload,
+            protocol,
+            precision,
+            ttl: 0,
+            reqid: 0,
+            tbname_key: std::ptr::null_mut(),
+        }
+    }
+}
+
+/// The one body behind all ten exports: the panic boundary (`name` is the export's name,
+/// used in the panic message), the marshalling, the insert and the result handle.
+///
+/// # Safety
+/// The pointers in `args` follow the C contract of the export that built them.
+unsafe fn schemaless_insert(name: &'static str, args: SmlArgs) -> *mut TAOS_RES {
+    ffi_boundary!(name, { Ok(run(args)) })
+}
+
 /// Runs one call and wraps the outcome (or error) in a schemaless result.
-fn run(call: Call) -> *mut TAOS_RES {
-    if let Payload::Raw(_, _, total) = call.payload {
+fn run(args: SmlArgs) -> *mut TAOS_RES {
+    if let Payload::Raw(_, _, total) = args.payload {
         // SAFETY: NULL or writable per the C contract; overwritten once lines are counted.
         unsafe { put(total, 0) };
     }
-    let h = match insert(call) {
+    let h = match insert(args) {
         Ok(outcome) => {
             let mut h = ResHandle::empty(ResKind::Schemaless);
             h.affected_rows = outcome.affected_rows;
@@ -65,38 +120,39 @@ fn run(call: Call) -> *mut TAOS_RES {
     res_into_raw(h)
 }
 
-fn insert(call: Call) -> Result<sml::SmlOutcome, TaosError> {
-    let conn = conn_ref(call.taos)?;
-    let data = match call.payload {
+/// Checks and converts the C arguments, then sends the insert. For raw calls `*totalRows`
+/// gets the local line count as soon as the buffer is readable, then the server's count.
+fn insert(args: SmlArgs) -> Result<sml::SmlOutcome, TaosError> {
+    let conn = conn_ref(args.taos)?;
+    let data: Cow<'_, str> = match args.payload {
         // SAFETY: forwarded C contract (array of numLines C strings).
-        Payload::Lines(lines, n) => unsafe { join_lines(lines, n, call.protocol) }?,
-        // SAFETY: forwarded C contract (len readable bytes).
+        Payload::Lines(lines, n) => Cow::Owned(unsafe { join_lines(lines, n, args.protocol) }?),
         Payload::Raw(ptr, len, total) => {
+            // SAFETY: forwarded C contract (len readable bytes).
             let bytes = unsafe { raw_bytes(ptr, len) }?;
             // SAFETY: NULL or writable per the C contract.
-            unsafe { put(total, count_lines(bytes, call.protocol)) };
-            std::str::from_utf8(bytes)
-                .map_err(|e| {
-                    invalid_para(format!(
-                        "lines are not valid UTF-8 (byte {})",
-                        e.valid_up_to()
-                    ))
-                })?
-                .to_string()
+            unsafe { put(total, sml::count_raw_lines(bytes, args.protocol)) };
+            // Borrowed: the buffer stays valid for the whole (synchronous) call.
+            Cow::Borrowed(std::str::from_utf8(bytes).map_err(|e| {
+                invalid_para(format!(
+                    "lines are not valid UTF-8 (byte {})",
+                    e.valid_up_to()
+                ))
+            })?)
         }
     };
     // SAFETY: NULL or a C string per the C contract.
-    let key = unsafe { opt_cstr_arg(call.tbname_key, "tbnameKey") }?.filter(|k| !k.is_empty());
+    let key = unsafe { opt_cstr_arg(args.tbname_key, "tbnameKey") }?.filter(|k| !k.is_empty());
     let req = SmlInsert {
-        protocol: call.protocol,
-        precision: call.precision,
+        protocol: args.protocol,
+        precision: args.precision,
         data: &data,
-        ttl: call.ttl,
-        req_id: call.reqid as u64,
+        ttl: args.ttl,
+        req_id: args.reqid as u64,
         table_name_key: key,
     };
     let outcome = sml::insert(&conn.conn(), &req)?;
-    if let Payload::Raw(_, _, total) = call.payload {
+    if let Payload::Raw(_, _, total) = args.payload {
         // SAFETY: NULL or writable per the C contract.
         unsafe { put(total, outcome.total_rows) };
     }
@@ -159,17 +215,6 @@ unsafe fn raw_bytes<'a>(ptr: *mut c_char, len: c_int) -> Result<&'a [u8], TaosEr
     Ok(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
 }
 
-/// TDengine's raw line count: a line ends at `\n` or at the end of the buffer; for the line
-/// protocol a line starting with `#` is a comment and not counted.
-fn count_lines(bytes: &[u8], protocol: c_int) -> i32 {
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let n = body
-        .split(|&b| b == b'\n')
-        .filter(|l| protocol != TSDB_SML_LINE_PROTOCOL || l.first() != Some(&b'#'))
-        .count();
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
 /// Inserts `numLines` lines in `protocol` (`TSDB_SML_*_PROTOCOL`) with timestamp
 /// `precision` (`TSDB_SML_TIMESTAMP_*`, line protocol only) in one request. Returns a result
 /// to check with `taos_errno` and free with `taos_free_result` (see the module doc).
@@ -184,16 +229,8 @@ pub unsafe extern "C" fn taos_schemaless_insert(
     protocol: c_int,
     precision: c_int,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Lines(lines, numLines),
-        protocol,
-        precision,
-        ttl: 0,
-        reqid: 0,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert", { Ok(run(call)) })
+    let args = SmlArgs::lines(taos, lines, numLines, protocol, precision);
+    unsafe { schemaless_insert("taos_schemaless_insert", args) }
 }
 
 /// `taos_schemaless_insert` with a request id (0 = generated).
@@ -209,16 +246,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_with_reqid(
     precision: c_int,
     reqid: i64,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Lines(lines, numLines),
-        protocol,
-        precision,
-        ttl: 0,
-        reqid,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_with_reqid", { Ok(run(call)) })
+    let args = SmlArgs::lines(taos, lines, numLines, protocol, precision);
+    let args = SmlArgs { reqid, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_with_reqid", args) }
 }
 
 /// Inserts the `len` bytes of `lines` (lines separated by `\n`) in one request; `*totalRows`
@@ -235,16 +265,8 @@ pub unsafe extern "C" fn taos_schemaless_insert_raw(
     protocol: c_int,
     precision: c_int,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Raw(lines, len, totalRows),
-        protocol,
-        precision,
-        ttl: 0,
-        reqid: 0,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_raw", { Ok(run(call)) })
+    let args = SmlArgs::raw(taos, lines, len, totalRows, protocol, precision);
+    unsafe { schemaless_insert("taos_schemaless_insert_raw", args) }
 }
 
 /// `taos_schemaless_insert_raw` with a request id (0 = generated).
@@ -261,16 +283,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_raw_with_reqid(
     precision: c_int,
     reqid: i64,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Raw(lines, len, totalRows),
-        protocol,
-        precision,
-        ttl: 0,
-        reqid,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_raw_with_reqid", { Ok(run(call)) })
+    let args = SmlArgs::raw(taos, lines, len, totalRows, protocol, precision);
+    let args = SmlArgs { reqid, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_raw_with_reqid", args) }
 }
 
 /// `taos_schemaless_insert` with a TTL in days for auto-created child tables.
@@ -286,16 +301,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_ttl(
     precision: c_int,
     ttl: i32,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Lines(lines, numLines),
-        protocol,
-        precision,
-        ttl,
-        reqid: 0,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_ttl", { Ok(run(call)) })
+    let args = SmlArgs::lines(taos, lines, numLines, protocol, precision);
+    let args = SmlArgs { ttl, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_ttl", args) }
 }
 
 /// `taos_schemaless_insert_ttl` with a request id (0 = generated).
@@ -312,16 +320,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_ttl_with_reqid(
     ttl: i32,
     reqid: i64,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Lines(lines, numLines),
-        protocol,
-        precision,
-        ttl,
-        reqid,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_ttl_with_reqid", { Ok(run(call)) })
+    let args = SmlArgs::lines(taos, lines, numLines, protocol, precision);
+    let args = SmlArgs { ttl, reqid, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_ttl_with_reqid", args) }
 }
 
 /// `taos_schemaless_insert_raw` with a TTL in days for auto-created child tables.
@@ -338,16 +339,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_raw_ttl(
     precision: c_int,
     ttl: i32,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Raw(lines, len, totalRows),
-        protocol,
-        precision,
-        ttl,
-        reqid: 0,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_raw_ttl", { Ok(run(call)) })
+    let args = SmlArgs::raw(taos, lines, len, totalRows, protocol, precision);
+    let args = SmlArgs { ttl, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_raw_ttl", args) }
 }
 
 /// `taos_schemaless_insert_raw_ttl` with a request id (0 = generated).
@@ -365,18 +359,9 @@ pub unsafe extern "C" fn taos_schemaless_insert_raw_ttl_with_reqid(
     ttl: i32,
     reqid: i64,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Raw(lines, len, totalRows),
-        protocol,
-        precision,
-        ttl,
-        reqid,
-        tbname_key: std::ptr::null_mut(),
-    };
-    ffi_boundary!("taos_schemaless_insert_raw_ttl_with_reqid", {
-        Ok(run(call))
-    })
+    let args = SmlArgs::raw(taos, lines, len, totalRows, protocol, precision);
+    let args = SmlArgs { ttl, reqid, ..args };
+    unsafe { schemaless_insert("taos_schemaless_insert_raw_ttl_with_reqid", args) }
 }
 
 /// `taos_schemaless_insert_raw_ttl_with_reqid` where `tbnameKey` names the tag whose value
@@ -397,18 +382,14 @@ pub unsafe extern "C" fn taos_schemaless_insert_raw_ttl_with_reqid_tbname_key(
     reqid: i64,
     tbnameKey: *mut c_char,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Raw(lines, len, totalRows),
-        protocol,
-        precision,
+    let args = SmlArgs::raw(taos, lines, len, totalRows, protocol, precision);
+    let args = SmlArgs {
         ttl,
         reqid,
         tbname_key: tbnameKey,
+        ..args
     };
-    ffi_boundary!("taos_schemaless_insert_raw_ttl_with_reqid_tbname_key", {
-        Ok(run(call))
-    })
+    unsafe { schemaless_insert("taos_schemaless_insert_raw_ttl_with_reqid_tbname_key", args) }
 }
 
 /// `taos_schemaless_insert_ttl_with_reqid` with a `tbnameKey` (see the raw variant).
@@ -427,18 +408,14 @@ pub unsafe extern "C" fn taos_schemaless_insert_ttl_with_reqid_tbname_key(
     reqid: i64,
     tbnameKey: *mut c_char,
 ) -> *mut TAOS_RES {
-    let call = Call {
-        taos,
-        payload: Payload::Lines(lines, numLines),
-        protocol,
-        precision,
+    let args = SmlArgs::lines(taos, lines, numLines, protocol, precision);
+    let args = SmlArgs {
         ttl,
         reqid,
         tbname_key: tbnameKey,
+        ..args
     };
-    ffi_boundary!("taos_schemaless_insert_ttl_with_reqid_tbname_key", {
-        Ok(run(call))
-    })
+    unsafe { schemaless_insert("taos_schemaless_insert_ttl_with_reqid_tbname_key", args) }
 }
 
 #[cfg(test)]
@@ -500,16 +477,62 @@ mod tests {
     }
 
     #[test]
-    fn raw_lines_are_counted_like_tdengine() {
-        assert_eq!(count_lines(b"a", 1), 1);
-        assert_eq!(count_lines(b"a\n", 1), 1);
-        assert_eq!(count_lines(b"a\n\nb\n", 1), 3);
-        assert_eq!(count_lines(b"#c\na\n#d", 1), 1);
-        assert_eq!(count_lines(b"#c\na", 2), 2);
+    fn raw_buffers_are_checked() {
         let e = unsafe { raw_bytes(std::ptr::null_mut(), 3) }.unwrap_err();
-        assert_eq!(e.code, TSDB_CODE_INVALID_PARA);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (TSDB_CODE_INVALID_PARA, "lines is NULL")
+        );
         let mut buf = *b"x";
         let e = unsafe { raw_bytes(buf.as_mut_ptr() as *mut c_char, 0) }.unwrap_err();
         assert_eq!(e.code, TSDB_CODE_INVALID_PARA);
+        let got = unsafe { raw_bytes(buf.as_mut_ptr() as *mut c_char, 1) }.unwrap();
+        assert_eq!(got, b"x");
+    }
+
+    #[test]
+    fn variants_fill_in_the_defaults_they_do_not_take() {
+        let line = CString::new("a b=1").unwrap();
+        let mut ptrs = [line.as_ptr() as *mut c_char];
+        let a = SmlArgs::lines(std::ptr::null_mut(), ptrs.as_mut_ptr(), 1, 1, 4);
+        assert!(matches!(a.payload, Payload::Lines(_, 1)));
+        assert_eq!((a.protocol, a.precision, a.ttl, a.reqid), (1, 4, 0, 0));
+        assert!(a.tbname_key.is_null());
+        let mut total = 0;
+        let r = SmlArgs::raw(std::ptr::null_mut(), ptrs[0], 5, &mut total, 2, 0);
+        assert!(matches!(r.payload, Payload::Raw(_, 5, t) if std::ptr::eq(t, &total)));
+        assert_eq!((r.protocol, r.ttl, r.reqid), (2, 0, 0));
+    }
+
+    /// Every export goes through the shared body: a NULL connection gives a result carrying
+    /// INVALID_CONNECTION, and the raw ones zero `*totalRows`.
+    #[test]
+    fn all_ten_exports_share_the_same_error_handling() {
+        let line = CString::new("a b=1").unwrap();
+        let mut ptrs = [line.as_ptr() as *mut c_char];
+        let (l, raw) = (ptrs.as_mut_ptr(), ptrs[0]);
+        let null = std::ptr::null_mut();
+        let no_key: *mut c_char = std::ptr::null_mut();
+        let mut t = [7i32; 5];
+        let results = unsafe {
+            [
+                taos_schemaless_insert(null, l, 1, 1, 4),
+                taos_schemaless_insert_with_reqid(null, l, 1, 1, 4, 9),
+                taos_schemaless_insert_ttl(null, l, 1, 1, 4, 3),
+                taos_schemaless_insert_ttl_with_reqid(null, l, 1, 1, 4, 3, 9),
+                taos_schemaless_insert_ttl_with_reqid_tbname_key(null, l, 1, 1, 4, 3, 9, no_key),
+                taos_schemaless_insert_raw(null, raw, 5, &mut t[0], 1, 4),
+                taos_schemaless_insert_raw_with_reqid(null, raw, 5, &mut t[1], 1, 4, 9),
+                taos_schemaless_insert_raw_ttl(null, raw, 5, &mut t[2], 1, 4, 3),
+                taos_schemaless_insert_raw_ttl_with_reqid(null, raw, 5, &mut t[3], 1, 4, 3, 9),
+                taos_schemaless_insert_raw_ttl_with_reqid_tbname_key(
+                    null, raw, 5, &mut t[4], 1, 4, 3, 9, no_key,
+                ),
+            ]
+        };
+        for res in results {
+            assert_eq!(code_of(res), TSDB_CODE_TSC_INVALID_CONNECTION);
+        }
+        assert_eq!(t, [0; 5]);
     }
 }

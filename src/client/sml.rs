@@ -58,6 +58,18 @@ pub fn check_args(protocol: i32, precision: i32) -> Result<()> {
     Ok(())
 }
 
+/// TDengine's count of the lines in a raw buffer (`*totalRows` of the raw C variants): a
+/// line ends at `\n` or at the end of the buffer; for the line protocol a line starting
+/// with `#` is a comment and not counted. Empty lines count.
+pub fn count_raw_lines(data: &[u8], protocol: i32) -> i32 {
+    let body = data.strip_suffix(b"\n").unwrap_or(data);
+    let n = body
+        .split(|&b| b == b'\n')
+        .filter(|l| protocol != LINE_PROTOCOL || l.first() != Some(&b'#'))
+        .count();
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
 /// Sends the whole batch as one `insert` and waits for the reply.
 pub fn insert(conn: &Connection, req: &SmlInsert) -> Result<SmlOutcome> {
     check_args(req.protocol, req.precision)?;
@@ -107,5 +119,16 @@ mod tests {
             check_args(1, -1).unwrap_err().code,
             codes::TSDB_CODE_SML_INVALID_PRECISION_TYPE
         );
+    }
+
+    #[test]
+    fn raw_lines_are_counted_like_tdengine() {
+        assert_eq!(count_raw_lines(b"a", 1), 1);
+        assert_eq!(count_raw_lines(b"a\n", 1), 1);
+        assert_eq!(count_raw_lines(b"a\n\nb\n", 1), 3);
+        assert_eq!(count_raw_lines(b"a\n\n", 1), 2);
+        assert_eq!(count_raw_lines(b"#c\na\n#d", 1), 1);
+        assert_eq!(count_raw_lines(b"#c\na", 2), 2);
+        assert_eq!(count_raw_lines(b"#c\na", JSON_PROTOCOL), 2);
     }
 }
