@@ -187,6 +187,11 @@ typedef void(tmq_commit_cb(tmq_t *tmq, int32_t code, void *param));
 #define TSDB_MAX_OPTIONS_ITEMS 256
 
 /**
+ * The placeholder a bind is for: what native's NULL shortcut needs.
+ */
+typedef struct Target Target;
+
+/**
  * Connection handle (`TAOS *`), returned by `taos_connect*`, released by `taos_close`.
  */
 typedef void TAOS;
@@ -635,6 +640,8 @@ typedef int TAOS_CONN_MODE;
  * Left-over 2.x subscription handle; no 3.x function uses it.
  */
 typedef void TAOS_SUB;
+
+
 
 /**
  * Locale.
@@ -1240,25 +1247,37 @@ int taos_get_tables_vgId(TAOS *taos, const char *db, const char **table, int tab
 int taos_load_table_info(TAOS *taos, const char *tableNameList);
 
 /**
- * Writes a raw block into `tbname`. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Writes a raw block into the existing table `tbname` of the connection's current database.
+ * `pData` is a whole raw block exactly as `taos_fetch_raw_block` returns it (version and
+ * length header included; its length field bounds what is read); its columns map to the
+ * table's columns by position (missing trailing columns are NULL). `numOfRows` is not
+ * used: as in TDengine's client, the block's own row count is written. The block is
+ * written whole or not at all. Returns 0 or an error code: `TSDB_CODE_INVALID_PARA` for a
+ * NULL argument, a bad length field or a column type other than the table's,
+ * `TSDB_CODE_INVALID_MSG` for a block whose contents do not fit its length,
+ * `TSDB_CODE_PAR_DB_NOT_SPECIFIED` without a current database,
+ * `TSDB_CODE_PAR_TABLE_NOT_EXIST` for an unknown table, `TSDB_CODE_PAR_VALUE_TOO_LONG`
+ * for a value longer than its column.
  */
 int taos_write_raw_block(TAOS *taos, int numOfRows, char *pData, const char *tbname);
 
 /**
- * As `taos_write_raw_block` with a request id. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * As `taos_write_raw_block`, sent with the request id `reqid`.
  */
 int taos_write_raw_block_with_reqid(TAOS *taos, int numOfRows, char *pData, const char *tbname, int64_t reqid);
 
 /**
- * Writes a raw block whose columns are described by `fields`. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * As `taos_write_raw_block`, but the block's columns are named by `fields` (`numFields`
+ * entries, one per block column, e.g. from `taos_fetch_fields`) and map to the table's
+ * columns by name: table columns not named are NULL, the timestamp column must be named,
+ * an unknown or repeated name fails with `TSDB_CODE_PAR_INVALID_COLUMN`, a `numFields`
+ * other than the block's column count with `TSDB_CODE_INVALID_PARA`. NULL `fields` maps
+ * by position, like `taos_write_raw_block`.
  */
 int taos_write_raw_block_with_fields(TAOS *taos, int rows, char *pData, const char *tbname, TAOS_FIELD *fields, int numFields);
 
 /**
- * As `taos_write_raw_block_with_fields` with a request id. Not supported yet: returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * As `taos_write_raw_block_with_fields`, sent with the request id `reqid`.
  */
 int taos_write_raw_block_with_fields_with_reqid(TAOS *taos, int rows, char *pData, const char *tbname, TAOS_FIELD *fields, int numFields, int64_t reqid);
 
@@ -1620,8 +1639,10 @@ void taos_stmt_reclaim_fields(TAOS_STMT *stmt, struct TAOS_FIELD_E *fields);
 int taos_stmt_is_insert(TAOS_STMT *stmt, int *insert);
 
 /**
- * Number of `?` placeholders (for an insert including the table name and tags, as the
- * official WebSocket library). Returns 0 or an error code.
+ * Number of parameters `taos_stmt_bind_param` takes, as native: for an insert the column
+ * placeholders (the table name and tags are set with their own calls; driver-go's
+ * `BindRow` checks its row length against this), for a query every `?`. Returns 0 or an
+ * error code.
  */
 int taos_stmt_num_params(TAOS_STMT *stmt, int *nums);
 
@@ -1643,7 +1664,9 @@ int taos_stmt_bind_param(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind);
 int taos_stmt_bind_param_batch(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind);
 
 /**
- * Binds column `colIdx` only (all columns must be bound before `taos_stmt_add_batch`).
+ * Binds column `colIdx` only, as native: columns in order 0, 1, ... with the same row
+ * count and (inserts) exactly the declared type; the set is complete when the last column
+ * is bound, and must be before `taos_stmt_add_batch` / `taos_stmt_execute`.
  */
 int taos_stmt_bind_single_param_batch(TAOS_STMT *stmt, struct TAOS_MULTI_BIND *bind, int colIdx);
 
@@ -1697,14 +1720,18 @@ TAOS_STMT2 *taos_stmt2_init(TAOS *taos, struct TAOS_STMT2_OPTION *option);
 
 /**
  * Prepares `sql` (`length` 0 = `strlen(sql)`); forgets binds not yet executed. Returns 0
- * or an error code (text in `taos_stmt2_error(stmt)`).
+ * or an error code (text in `taos_stmt2_error(stmt)`). An empty SQL returns 0 as native
+ * 3.3.6 does; the following bind/exec fail with `TSDB_CODE_PAR_INCOMPLETE_SQL`.
  */
 int taos_stmt2_prepare(TAOS_STMT2 *stmt, const char *sql, unsigned long length);
 
 /**
- * Binds `bindv->count` tables (names, tags, columns) for the next exec. `col_idx` must be
- * -1 (bind every column); single-column binding is not supported
- * (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse them at once.
+ * Binds `bindv->count` tables (names, tags, columns) for the next exec. A NULL
+ * `bind_cols` (or entry) on an insert names the table and binds its tags only, as
+ * TDengine (a child table is created, no rows). `col_idx` -1 binds every column; `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its
+ * one bind, in order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) is
+ * not supported (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse
+ * them at once.
  */
 int taos_stmt2_bind_param(TAOS_STMT2 *stmt, struct TAOS_STMT2_BINDV *bindv, int32_t col_idx);
 
@@ -1720,7 +1747,8 @@ int taos_stmt2_bind_param_a(TAOS_STMT2 *stmt, struct TAOS_STMT2_BINDV *bindv, in
  * Executes what was bound. Synchronous: `*affected_rows` (when non-NULL) receives the rows
  * written; returns 0 or an error code. Asynchronous (`asyncExecFn` set): returns 0 at once
  * and calls `asyncExecFn(userdata, res, code)` exactly once on a library thread; `res`
- * (and `taos_stmt2_result`) is valid only inside the callback.
+ * (also returned by `taos_stmt2_result`) stays valid after the callback, until the next
+ * exec or close of the statement; `taos_free_result` on it does nothing.
  */
 int taos_stmt2_exec(TAOS_STMT2 *stmt, int *affected_rows);
 
@@ -1737,7 +1765,9 @@ int taos_stmt2_is_insert(TAOS_STMT2 *stmt, int *insert);
 
 /**
  * Describes the `?` placeholders. Insert: `*count` entries in `?` order, `*fields` an
- * array released with `taos_stmt2_free_fields`, `field_type` telling COL/TAG/TBNAME.
+ * array released with `taos_stmt2_free_fields`, `field_type` telling COL/TAG/TBNAME; for
+ * `INSERT INTO ? VALUES (...)` without USING, `tbname` and the columns of the table bound
+ * last (`TSDB_CODE_TSC_STMT_TBNAME_ERROR` before any table is bound, as TDengine).
  * Query: only `*count` (number of `?`) is set and `*fields` is NULL.
  */
 int taos_stmt2_get_fields(TAOS_STMT2 *stmt, int *count, struct TAOS_FIELD_ALL **fields);
@@ -1814,8 +1844,9 @@ int32_t tmq_list_append(tmq_list_t *list, const char *src);
 void tmq_list_destroy(tmq_list_t *list);
 
 /**
- * Number of topics in the list; -1 for a NULL or invalid list (as documented; the thread's
- * last error is then `TSDB_CODE_INVALID_PARA`).
+ * Number of topics in the list; -1 for a NULL or invalid list (abi.md, and TDengine 3.2–3.3;
+ * the newest clientTmq.c returns `TSDB_CODE_INVALID_PARA` instead). The thread's last error
+ * is then `TSDB_CODE_INVALID_PARA`.
  */
 int32_t tmq_list_get_size(const tmq_list_t *list);
 
@@ -1867,7 +1898,7 @@ TAOS_RES *tmq_consumer_poll(tmq_t *tmq, int64_t timeout);
 int32_t tmq_consumer_close(tmq_t *tmq);
 
 /**
- * Commits the consumed offsets (`msg` NULL: all current positions).
+ * Commits `msg`'s vgroup up to the end of `msg` (`msg` NULL: all current positions).
  */
 int32_t tmq_commit_sync(tmq_t *tmq, const TAOS_RES *msg);
 

@@ -115,6 +115,95 @@ fn client_consumes_every_row_once() {
     h.stop();
 }
 
+/// Rows (v values) of every message until a poll brings nothing.
+fn drain_values(c: &Consumer) -> Vec<i32> {
+    let mut out = Vec::new();
+    while let Some(m) = c.poll(300).unwrap() {
+        while let Some(b) = m.next_block().unwrap() {
+            let rb = taos_wire::RawBlock::parse(&b.bytes).unwrap();
+            for r in 0..rb.rows() {
+                out.push(i32::from_le_bytes(rb.fixed_cell(1, r).try_into().unwrap()));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Native subscribe rules: poll before the first subscribe is TMQ_INVALID_STATUS; the same
+/// list again is a no-op; a new list keeps the positions of the topics it keeps; a failing
+/// list leaves the old subscription; after unsubscribe a poll is empty, not an error.
+#[test]
+fn client_subscribe_rules_match_native() {
+    let h = server();
+    setup(&h, 20);
+    let c = Consumer::new(ConsumerConfig::from_entries(&conf(&h, "gs")).unwrap(), None).unwrap();
+    let e = c.poll(100).unwrap_err();
+    assert_eq!(e.code, 0x8000_4017u32 as i32);
+    let t1 = vec!["tq_topic".to_string()];
+    c.subscribe(&t1).unwrap();
+    c.subscribe(&t1).unwrap();
+    assert_eq!(drain_values(&c).len(), 40);
+    // A second topic on c1 only: its rows come, tq_topic's do not come again.
+    let mut o =
+        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
+            .unwrap();
+    o.read_timeout = Duration::from_secs(20);
+    let conn = Connection::connect(&o).unwrap();
+    exec(&conn, "create topic tq_c1 as select ts, v from tq.c1");
+    let both = vec!["tq_topic".to_string(), "tq_c1".to_string()];
+    c.subscribe(&both).unwrap();
+    assert_eq!(c.subscription(), both);
+    assert_eq!(drain_values(&c), (1000..1020).collect::<Vec<_>>());
+    let e = c.subscribe(&["nope".to_string()]).unwrap_err();
+    assert_eq!(e.code, 0x8000_03E1u32 as i32);
+    assert_eq!(c.subscription(), both);
+    exec(&conn, "insert into tq.c0 values (1800000000000, 77, 'n')");
+    assert_eq!(drain_values(&c), [77]);
+    c.unsubscribe().unwrap();
+    assert!(c.poll(100).unwrap().is_none());
+    c.close();
+    conn.close();
+    h.stop();
+}
+
+/// A message commits only its own vgroup, at the position right after it (native
+/// `tmq_commit_sync(tmq, msg)`); `commit` (NULL) commits every consumed position.
+#[test]
+fn client_commit_message_commits_its_vgroup_at_its_end() {
+    const NO_COMMITTED: i64 = 0x8000_4011u32 as i32 as i64;
+    let h = server();
+    setup(&h, 20);
+    let c = Consumer::new(ConsumerConfig::from_entries(&conf(&h, "gm")).unwrap(), None).unwrap();
+    c.subscribe(&["tq_topic".to_string()]).unwrap();
+    let mut msgs = Vec::new();
+    while let Some(m) = c.poll(500).unwrap() {
+        let end = m.end_offset.expect("the dev server reports the position");
+        assert!(end > m.offset, "end {end} after start {}", m.offset);
+        assert_eq!(c.position(&m.topic, m.vgroup_id).unwrap(), end);
+        msgs.push(m);
+    }
+    assert!(!msgs.is_empty());
+    let first = &msgs[0];
+    c.commit_message(first).unwrap();
+    assert_eq!(
+        c.committed(&first.topic, first.vgroup_id).unwrap(),
+        first.end_offset.unwrap()
+    );
+    for m in msgs.iter().filter(|m| m.vgroup_id != first.vgroup_id) {
+        assert_eq!(c.committed(&m.topic, m.vgroup_id).unwrap(), NO_COMMITTED);
+    }
+    c.commit(0).unwrap();
+    for m in &msgs {
+        assert_eq!(
+            c.committed(&m.topic, m.vgroup_id).unwrap(),
+            c.position(&m.topic, m.vgroup_id).unwrap()
+        );
+    }
+    c.close();
+    h.stop();
+}
+
 fn cstr(p: *const std::ffi::c_char) -> String {
     assert!(!p.is_null());
     unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string()

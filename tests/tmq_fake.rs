@@ -372,8 +372,10 @@ fn client_errors_timeouts_and_offsets() {
     let e = bad.subscribe(&["t1".to_string()]).unwrap_err();
     assert_eq!(e.code, 0x8000_FFFFu32 as i32);
     assert_eq!(e.message, "Authentication failure");
+    // Native: a poll before the first successful subscribe is TMQ_INVALID_STATUS.
     let e = bad.poll(10).unwrap_err();
-    assert!(e.message.contains("not subscribed"), "{e}");
+    assert_eq!(e.code, 0x8000_4017u32 as i32, "{e}");
+    assert!(e.message.contains("subscribe"), "{e}");
 
     let c = Consumer::new(config(port, &[]), None).unwrap();
     let e = c.subscribe(&["missing".to_string()]).unwrap_err();

@@ -404,6 +404,71 @@ fn exactly_once_across_commit_close_reopen() {
     h.stop();
 }
 
+/// `auto.offset.reset=none` (TDengine 3.3): a vgroup without a committed offset yields
+/// nothing and the poll is not an error (the vnode's TQ_NO_COMMITTED_OFFSET is dropped by the
+/// client); position / assignment report NO_COMMITTED there. A commit or a seek starts it.
+#[test]
+fn reset_none_reads_only_from_committed_offsets() {
+    let h = netutil::start(4096);
+    setup(&h);
+    ok(&h, "create topic tp as select ts, v, s from db.st");
+    for i in 0..4 {
+        insert(&h, &format!("d{i}"), 0, 5);
+    }
+    let vg0 = vgroup_of("d0");
+    let mut t = Tmq::open(h.addr());
+    assert_eq!(t.subscribe("gn", &["tp"], "none")["code"], 0);
+    let r = t.poll(100);
+    assert_eq!(
+        (r["code"].as_i64(), r["have_message"].as_bool()),
+        (Some(0), Some(false)),
+        "{r}"
+    );
+    let a = t.ask("assignment", json!({"topic":"tp"}));
+    let list = a["assignment"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{a}");
+    for x in list {
+        assert_eq!(x["offset"].as_i64(), Some(NO_COMMITTED), "{a}");
+        assert_eq!(x["begin"].as_i64(), Some(0), "{a}");
+    }
+    let p = t.ask(
+        "position",
+        json!({"topic_vgroup_ids":[{"topic":"tp","vgroup_id":vg0}]}),
+    );
+    assert_eq!(p["position"], json!([NO_COMMITTED]), "{p}");
+    // New rows do not help: nothing is committed.
+    insert(&h, "d0", 5, 6);
+    assert_eq!(t.poll(100)["have_message"], false);
+    // Committing offset 0 for d0's vgroup starts that vgroup (only) from the beginning.
+    let c = t.ask(
+        "commit_offset",
+        json!({"topic":"tp","vgroup_id":vg0,"offset":0}),
+    );
+    assert_eq!(c["code"], 0, "{c}");
+    let rows = t.drain(100);
+    let tables: Vec<String> = (0..4)
+        .map(|i| format!("d{i}"))
+        .filter(|n| vgroup_of(n) == vg0)
+        .collect();
+    let expect: Vec<(&str, i32, i32)> = tables
+        .iter()
+        .map(|n| (n.as_str(), 0, if n == "d0" { 6 } else { 5 }))
+        .collect();
+    check_exactly_once(&rows, &expect);
+    // A seek starts the other vgroup.
+    let other = if vg0 == 2 { 3 } else { 2 };
+    let s = t.ask("seek", json!({"topic":"tp","vgroup_id":other,"offset":0}));
+    assert_eq!(s["code"], 0, "{s}");
+    let rows = t.drain(100);
+    let tables: Vec<String> = (0..4)
+        .map(|i| format!("d{i}"))
+        .filter(|n| vgroup_of(n) == other)
+        .collect();
+    let expect: Vec<(&str, i32, i32)> = tables.iter().map(|n| (n.as_str(), 0, 5)).collect();
+    check_exactly_once(&rows, &expect);
+    h.stop();
+}
+
 #[test]
 fn consumer_group_shares_vgroups() {
     let h = netutil::start(4096);
@@ -672,7 +737,12 @@ fn meta_messages_for_with_meta_topics() {
     assert_eq!(supers.len(), 2);
     assert_eq!(
         supers[0]["columns"],
-        json!([{"name":"ts","type":9},{"name":"v","type":4},{"name":"s","type":8,"length":10}])
+        json!([
+            {"name":"ts","type":9,"isPrimarykey":false,"encode":"delta-i","compress":"lz4","level":"medium"},
+            {"name":"v","type":4,"isPrimarykey":false,"encode":"simple8b","compress":"lz4","level":"medium"},
+            {"name":"s","type":8,"length":10,"isPrimarykey":false,"encode":"disabled","compress":"zstd",
+             "level":"medium"}
+        ])
     );
     assert_eq!(supers[0]["tags"], json!([{"name":"g","type":4}]));
     let children: BTreeSet<String> = metas

@@ -126,7 +126,7 @@ fn write_raw_block_and_with_fields() {
         (V::Null, V::Bytes(b"named".to_vec()))
     );
 
-    // Errors: missing table, type mismatch, wrong row count, short frame.
+    // Errors: missing table, type mismatch (INVALID_PARA, as TDengine's client), short frame.
     c.binary(block_frame(9, 4, 3, "nope", &sample_block(3)));
     let r = reply(&mut c);
     assert_eq!(
@@ -141,9 +141,29 @@ fn write_raw_block_and_with_fields() {
     b.push_i64(1, 1);
     c.binary(block_frame(10, 4, 1, "t", &b.finish(1, 0)));
     let r = reply(&mut c);
-    assert_eq!(r["code"], 0x0229, "{r}");
-    c.binary(block_frame(11, 4, 2, "t", &sample_block(3)));
-    assert_eq!(reply(&mut c)["code"], 65535);
+    assert_eq!(r["code"], 0x0118, "{r}");
+    // numFields must equal the block's columns; names must be table columns, each once.
+    let mut payload = sample_block(1);
+    payload.extend(taos_field("ts", TSDB_DATA_TYPE_TIMESTAMP, 8));
+    c.binary(block_frame(13, 5, 1, "t", &payload));
+    let r = reply(&mut c);
+    assert_eq!(r["code"], 0x0118, "{r}");
+    assert_eq!(r["message"], "numFields:1 != numOfCols:4");
+    let mut payload = sample_block(1);
+    for (n, ty, w) in [
+        ("ts", TSDB_DATA_TYPE_TIMESTAMP, 8),
+        ("v", TSDB_DATA_TYPE_INT, 4),
+        ("v", TSDB_DATA_TYPE_VARCHAR, 10),
+        ("n", TSDB_DATA_TYPE_NCHAR, 4),
+    ] {
+        payload.extend(taos_field(n, ty, w));
+    }
+    c.binary(block_frame(14, 5, 1, "t", &payload));
+    assert_eq!(reply(&mut c)["code"], 0x2602);
+    // The rows field is not used (TDengine's client reads the block's count): the 3 rows
+    // are written again (same timestamps, so the table still has 4 rows).
+    c.binary(block_frame(11, 4, 0, "t", &sample_block(3)));
+    assert_eq!(reply(&mut c)["code"], 0);
     let mut f = header(12, 4);
     f.extend_from_slice(&[1, 0]);
     c.binary(f);
@@ -153,6 +173,10 @@ fn write_raw_block_and_with_fields() {
         4,
         "failed writes change nothing"
     );
+    // No current database: the name cannot be resolved.
+    let mut nodb = Client::connected(h.addr());
+    nodb.binary(block_frame(15, 4, 3, "t", &sample_block(3)));
+    assert_eq!(reply(&mut nodb)["code"], 0x2616);
 
     // The writes are in the topic's log.
     let mut t = Client::open(h.addr(), "/rest/tmq");
@@ -181,7 +205,7 @@ fn write_raw_block_and_with_fields() {
             rows += f["rows"].as_i64().unwrap();
         }
     }
-    assert_eq!(rows, 4);
+    assert_eq!(rows, 7);
     h.stop();
 }
 
@@ -326,5 +350,160 @@ fn tmq_socket_survives_garbage() {
     }
     let mut c = Client::connected(h.addr());
     assert_eq!(c.exec("show topics")["code"], 0);
+    h.stop();
+}
+
+/// `write_raw` of a message whose second block names a missing table writes nothing, and a
+/// block whose column names are not the table's fails with PAR_INVALID_COLUMN.
+#[test]
+fn write_raw_is_all_or_nothing() {
+    use taos_wire::tmq_raw::{encode_tmq_raw_data, TmqRawBlock, TmqRawColumn};
+    let h = netutil::start(4096);
+    ok(&h, "create database dst");
+    ok(&h, "create table dst.a (ts timestamp, v int)");
+    let mut b = BlockBuilder::new(vec![
+        ColumnSchema::from_user_width(TSDB_DATA_TYPE_TIMESTAMP, 8),
+        ColumnSchema::from_user_width(TSDB_DATA_TYPE_INT, 4),
+    ]);
+    b.push_timestamp(0, 1_700_000_000_000);
+    b.push_i32(1, 5);
+    let block = b.finish(1, 0);
+    let cols = |v: &str| {
+        vec![
+            TmqRawColumn {
+                ty: TSDB_DATA_TYPE_TIMESTAMP,
+                bytes: 8,
+                col_id: 1,
+                name: "ts".into(),
+                ..Default::default()
+            },
+            TmqRawColumn {
+                ty: TSDB_DATA_TYPE_INT,
+                bytes: 4,
+                col_id: 2,
+                name: v.into(),
+                ..Default::default()
+            },
+        ]
+    };
+    let raw_block = |table: &str, v: &str| TmqRawBlock {
+        block: &block,
+        precision: 0,
+        sversion: 1,
+        columns: cols(v),
+        table_name: Some(table.into()),
+    };
+    let send = |c: &mut Client, req: u64, raw: Vec<u8>| {
+        let mut frame = header(req, 3);
+        frame.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&2u16.to_le_bytes());
+        frame.extend_from_slice(&raw);
+        c.binary(frame);
+        reply(c)
+    };
+    let mut c = Client::connected(h.addr());
+    c.exec("use dst");
+    let r = send(
+        &mut c,
+        1,
+        encode_tmq_raw_data(0, &[raw_block("a", "v"), raw_block("missing", "v")]),
+    );
+    assert_eq!(r["code"], 0x2603, "{r}");
+    assert_eq!(select(&h, "select * from dst.a").num_rows(), 0);
+    let r = send(&mut c, 2, encode_tmq_raw_data(0, &[raw_block("a", "w")]));
+    assert_eq!(r["code"], 0x2602, "{r}");
+    let r = send(&mut c, 3, encode_tmq_raw_data(0, &[raw_block("a", "v")]));
+    assert_eq!(r["code"], 0, "{r}");
+    let rs = select(&h, "select v from dst.a");
+    assert_eq!((rs.num_rows(), rs.value(0, 0)), (1, V::Int(5)));
+    h.stop();
+}
+
+/// `write_raw` of the dev server's meta payload (`fetch_raw_data` of a meta message) replays
+/// the DDL in the session's database, idempotently; bad meta fails with INVALID_PARA.
+#[test]
+fn write_raw_replays_meta() {
+    let h = netutil::start(4096);
+    ok(&h, "create database src");
+    ok(&h, "create database dst");
+    ok(&h, "create topic tm with meta as database src");
+    ok(
+        &h,
+        "create stable src.st (ts timestamp, v int, s varchar(8)) tags (g int, n nchar(4))",
+    );
+    ok(&h, "create table src.c1 using src.st tags (5, 'ab')");
+    ok(&h, "alter stable src.st add column w double");
+    let mut t = Client::open(h.addr(), "/rest/tmq");
+    t.text(
+        &json!({"action":"subscribe","args":{"req_id":1,"user":"root","password":"taosdata",
+        "group_id":"g","offset_rest":"earliest","topics":["tm"]}})
+        .to_string(),
+    );
+    assert_eq!(t.recv_json()["code"], 0);
+    let mut c = Client::connected(h.addr());
+    c.exec("use dst");
+    let mut metas = 0;
+    for req in 0..20u64 {
+        t.text(r#"{"action":"poll","args":{"req_id":2,"blocking_time":100}}"#);
+        let p = t.recv_json();
+        if p["have_message"] != true {
+            break;
+        }
+        assert_eq!(p["message_type"], 2, "{p}");
+        t.text(
+            &json!({"action":"fetch_raw_data","args":{"req_id":3,"message_id":p["message_id"]}})
+                .to_string(),
+        );
+        let f = t.recv_bin();
+        let FetchRawData::Data(d) = parse_fetch_raw_data(&f).unwrap() else {
+            panic!("fetch_raw_data of a meta message failed")
+        };
+        assert_eq!(d.raw_type, 0xFF01);
+        let mut frame = header(100 + req, 3);
+        frame.extend_from_slice(&(d.raw.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&d.raw_type.to_le_bytes());
+        frame.extend_from_slice(d.raw);
+        c.binary(frame);
+        let r = reply(&mut c);
+        assert_eq!(r["code"], 0, "{r}");
+        metas += 1;
+    }
+    // create stable and alter reach both vgroups; the child's create its own.
+    assert_eq!(metas, 5);
+    let rs = select(&h, "describe dst.st");
+    let names: Vec<V> = (0..rs.num_rows()).map(|r| rs.value(r, 0)).collect();
+    assert_eq!(
+        names,
+        ["ts", "v", "s", "w", "g", "n"]
+            .iter()
+            .map(|n| V::Bytes(n.as_bytes().to_vec()))
+            .collect::<Vec<_>>()
+    );
+    let rs = select(&h, "select tbname, g, n from dst.st");
+    assert_eq!(rs.num_rows(), 0, "no rows, but the child exists");
+    let rs = select(&h, "select g, n from dst.c1");
+    assert_eq!(rs.num_rows(), 0);
+    ok(&h, "insert into dst.c1 values (1700000000000, 1, 'x', 0.5)");
+    let rs = select(&h, "select g, n from dst.c1");
+    assert_eq!(
+        (rs.value(0, 0), rs.value(0, 1)),
+        (V::Int(5), V::NChar("ab".into()))
+    );
+    // Malformed meta.
+    for (i, raw) in [
+        &b"{not json"[..],
+        br#"{"type":"create"}"#,
+        br#"{"type":"nope"}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut frame = header(200 + i as u64, 3);
+        frame.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&0xFF01u16.to_le_bytes());
+        frame.extend_from_slice(raw);
+        c.binary(frame);
+        assert_eq!(reply(&mut c)["code"], 0x0118);
+    }
     h.stop();
 }

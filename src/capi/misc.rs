@@ -2,12 +2,12 @@
 //! taos.h that belong to no bigger area (abi.md §1 A, I, J, K, L), plus small helpers the
 //! not-yet-implemented exports of `stmt`, `stmt2`, `schemaless` and `tmq` share.
 //!
-//! `taos_set_conn_mode` (reopens the session in the new mode) and `taos_load_table_info`
-//! (checks each table with `DESCRIBE`) work. Not supported yet (they fail with
-//! `TSDB_CODE_OPS_NOT_SUPPORT`): taosAdapter exposes no WebSocket action for routing
-//! information (vgroup ids: only a REST route, `/rest/sql/<db>/vgid`, which this
-//! WebSocket-only library does not speak), notifications, whitelists or raw-block writes in
-//! the protocol the project implements today.
+//! `taos_set_conn_mode` (reopens the session in the new mode), `taos_load_table_info`
+//! (checks each table with `DESCRIBE`) and the raw-block writes (`/ws` binary actions 4 and 5)
+//! work. Not supported yet (they fail with `TSDB_CODE_OPS_NOT_SUPPORT`): taosAdapter exposes
+//! no WebSocket action for routing information (vgroup ids: only a REST route,
+//! `/rest/sql/<db>/vgid`, which this WebSocket-only library does not speak), notifications
+//! or whitelists in the protocol the project implements today.
 // Parameter names are the C names of taos.h (they appear in the generated header).
 #![allow(non_snake_case)]
 
@@ -329,7 +329,76 @@ mod table_names {
 // ---------------------------------------------------------------------------------------------
 // I. raw block writes (taosX)
 
-/// Writes a raw block into `tbname`. Not supported yet: returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Shared body of the four `taos_write_raw_block*` exports. A NULL `taos`, `pData` or
+/// `tbname` gives `TSDB_CODE_INVALID_PARA`, as in TDengine's client.
+fn raw_block_write(
+    taos: *mut TAOS,
+    rows: c_int,
+    pData: *const c_char,
+    tbname: *const c_char,
+    fields: *const TAOS_FIELD,
+    numFields: c_int,
+    reqid: i64,
+) -> Result<c_int, taos_wire::error::TaosError> {
+    // Native checks the three pointers first, with one code for all of them.
+    if taos.is_null() {
+        return Err(invalid_para("taos is NULL"));
+    }
+    let clean = clean_fields(fields, numFields);
+    let fields = clean
+        .as_ref()
+        .map_or(fields, |c| c.as_ptr() as *const TAOS_FIELD);
+    crate::capi::tmq::write_raw_block_from_c(taos, rows, pData, tbname, fields, numFields, reqid)
+}
+
+/// Size of one C `TAOS_FIELD` in `u32` units (72 bytes: name[65], type, 2 pad, bytes).
+const FIELD_WORDS: usize = std::mem::size_of::<TAOS_FIELD>() / 4;
+
+/// A copy of the caller's `TAOS_FIELD` array that is sent as bytes: each name up to its NUL,
+/// then zeros (the padding and the bytes after the NUL are often uninitialised memory,
+/// which must not go on the wire). `None` when there is nothing to copy (NULL, or a count
+/// the write refuses anyway).
+fn clean_fields(fields: *const TAOS_FIELD, n: c_int) -> Option<Vec<u32>> {
+    let n = usize::try_from(n).ok().filter(|&n| n > 0)?;
+    if fields.is_null() {
+        return None;
+    }
+    let mut out = vec![0u32; n.checked_mul(FIELD_WORDS)?];
+    let bytes = out.as_mut_ptr() as *mut u8;
+    for i in 0..n {
+        let at = i * FIELD_WORDS * 4;
+        // SAFETY: C contract: `fields` has `n` entries. Only initialised parts are read (the
+        // name up to its NUL, the type, the width) through raw pointers; the writes stay
+        // inside entry `i` of `out` (name @0, type @65, bytes @68, as in TAOS_FIELD).
+        unsafe {
+            let f = fields.add(i);
+            let name = std::ptr::addr_of!((*f).name) as *const u8;
+            for k in 0..65 {
+                let c = name.add(k).read();
+                if c == 0 {
+                    break;
+                }
+                *bytes.add(at + k) = c;
+            }
+            *bytes.add(at + 65) = std::ptr::addr_of!((*f).r#type).read() as u8;
+            let width = std::ptr::addr_of!((*f).bytes).read_unaligned();
+            std::ptr::copy_nonoverlapping(width.to_le_bytes().as_ptr(), bytes.add(at + 68), 4);
+        }
+    }
+    Some(out)
+}
+
+/// Writes a raw block into the existing table `tbname` of the connection's current database.
+/// `pData` is a whole raw block exactly as `taos_fetch_raw_block` returns it (version and
+/// length header included; its length field bounds what is read); its columns map to the
+/// table's columns by position (missing trailing columns are NULL). `numOfRows` is not
+/// used: as in TDengine's client, the block's own row count is written. The block is
+/// written whole or not at all. Returns 0 or an error code: `TSDB_CODE_INVALID_PARA` for a
+/// NULL argument, a bad length field or a column type other than the table's,
+/// `TSDB_CODE_INVALID_MSG` for a block whose contents do not fit its length,
+/// `TSDB_CODE_PAR_DB_NOT_SPECIFIED` without a current database,
+/// `TSDB_CODE_PAR_TABLE_NOT_EXIST` for an unknown table, `TSDB_CODE_PAR_VALUE_TOO_LONG`
+/// for a value longer than its column.
 #[no_mangle]
 pub extern "C" fn taos_write_raw_block(
     taos: *mut TAOS,
@@ -337,14 +406,12 @@ pub extern "C" fn taos_write_raw_block(
     pData: *mut c_char,
     tbname: *const c_char,
 ) -> c_int {
-    let _ = (taos, numOfRows, pData, tbname);
     ffi_boundary!("taos_write_raw_block", {
-        Err(not_supported_err("taos_write_raw_block"))
+        raw_block_write(taos, numOfRows, pData, tbname, std::ptr::null(), 0, 0)
     })
 }
 
-/// As `taos_write_raw_block` with a request id. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// As `taos_write_raw_block`, sent with the request id `reqid`.
 #[no_mangle]
 pub extern "C" fn taos_write_raw_block_with_reqid(
     taos: *mut TAOS,
@@ -353,14 +420,17 @@ pub extern "C" fn taos_write_raw_block_with_reqid(
     tbname: *const c_char,
     reqid: i64,
 ) -> c_int {
-    let _ = (taos, numOfRows, pData, tbname, reqid);
     ffi_boundary!("taos_write_raw_block_with_reqid", {
-        Err(not_supported_err("taos_write_raw_block_with_reqid"))
+        raw_block_write(taos, numOfRows, pData, tbname, std::ptr::null(), 0, reqid)
     })
 }
 
-/// Writes a raw block whose columns are described by `fields`. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// As `taos_write_raw_block`, but the block's columns are named by `fields` (`numFields`
+/// entries, one per block column, e.g. from `taos_fetch_fields`) and map to the table's
+/// columns by name: table columns not named are NULL, the timestamp column must be named,
+/// an unknown or repeated name fails with `TSDB_CODE_PAR_INVALID_COLUMN`, a `numFields`
+/// other than the block's column count with `TSDB_CODE_INVALID_PARA`. NULL `fields` maps
+/// by position, like `taos_write_raw_block`.
 #[no_mangle]
 pub extern "C" fn taos_write_raw_block_with_fields(
     taos: *mut TAOS,
@@ -370,14 +440,12 @@ pub extern "C" fn taos_write_raw_block_with_fields(
     fields: *mut TAOS_FIELD,
     numFields: c_int,
 ) -> c_int {
-    let _ = (taos, rows, pData, tbname, fields, numFields);
     ffi_boundary!("taos_write_raw_block_with_fields", {
-        Err(not_supported_err("taos_write_raw_block_with_fields"))
+        raw_block_write(taos, rows, pData, tbname, fields, numFields, 0)
     })
 }
 
-/// As `taos_write_raw_block_with_fields` with a request id. Not supported yet: returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// As `taos_write_raw_block_with_fields`, sent with the request id `reqid`.
 #[no_mangle]
 pub extern "C" fn taos_write_raw_block_with_fields_with_reqid(
     taos: *mut TAOS,
@@ -388,11 +456,8 @@ pub extern "C" fn taos_write_raw_block_with_fields_with_reqid(
     numFields: c_int,
     reqid: i64,
 ) -> c_int {
-    let _ = (taos, rows, pData, tbname, fields, numFields, reqid);
     ffi_boundary!("taos_write_raw_block_with_fields_with_reqid", {
-        Err(not_supported_err(
-            "taos_write_raw_block_with_fields_with_reqid",
-        ))
+        raw_block_write(taos, rows, pData, tbname, fields, numFields, reqid)
     })
 }
 
@@ -676,5 +741,60 @@ mod tests {
     fn build_info_is_static_text() {
         let s = unsafe { CStr::from_ptr(getBuildInfo()) }.to_str().unwrap();
         assert!(s.starts_with("libtaos-rs "));
+    }
+}
+
+#[cfg(test)]
+mod raw_block_tests {
+    use super::*;
+    use crate::capi::boundary::last_error_code;
+    use taos_wire::error::codes::TSDB_CODE_INVALID_PARA;
+
+    #[test]
+    fn fields_are_copied_without_stray_bytes() {
+        // Fill with 0xAA so padding and the bytes after each name's NUL are not zero.
+        let mut f: [TAOS_FIELD; 2] = unsafe { std::mem::transmute([0xAAu8; 144]) };
+        f[0].name[..3].copy_from_slice(&[b't' as c_char, b's' as c_char, 0]);
+        f[0].r#type = 9;
+        f[0].bytes = 8;
+        f[1].name = [b'x' as c_char; 65]; // no NUL: all 65 bytes are the name
+        f[1].r#type = 8;
+        f[1].bytes = 0x0102_0304;
+        let words = clean_fields(f.as_ptr(), 2).unwrap();
+        let b: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
+        assert_eq!(b.len(), 144);
+        let mut want = vec![0u8; 144];
+        want[..2].copy_from_slice(b"ts");
+        want[65] = 9;
+        want[68..72].copy_from_slice(&8i32.to_le_bytes());
+        want[72..137].fill(b'x');
+        want[137] = 8;
+        want[140..144].copy_from_slice(&0x0102_0304i32.to_le_bytes());
+        assert_eq!(b, want);
+        assert!(clean_fields(f.as_ptr(), 0).is_none());
+        assert!(clean_fields(f.as_ptr(), -1).is_none());
+        assert!(clean_fields(std::ptr::null(), 2).is_none());
+    }
+
+    #[test]
+    fn null_arguments_are_invalid_para() {
+        let rc = taos_write_raw_block(
+            std::ptr::null_mut(),
+            1,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+        );
+        assert_eq!(rc, TSDB_CODE_INVALID_PARA);
+        assert_eq!(last_error_code(), TSDB_CODE_INVALID_PARA);
+        let rc = taos_write_raw_block_with_fields_with_reqid(
+            std::ptr::null_mut(),
+            1,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null_mut(),
+            0,
+            7,
+        );
+        assert_eq!(rc, TSDB_CODE_INVALID_PARA);
     }
 }

@@ -354,8 +354,9 @@ pub extern "C" fn tmq_list_destroy(list: *mut tmq_list_t) {
     })
 }
 
-/// Number of topics in the list; -1 for a NULL or invalid list (as documented; the thread's
-/// last error is then `TSDB_CODE_INVALID_PARA`).
+/// Number of topics in the list; -1 for a NULL or invalid list (abi.md, and TDengine 3.2–3.3;
+/// the newest clientTmq.c returns `TSDB_CODE_INVALID_PARA` instead). The thread's last error
+/// is then `TSDB_CODE_INVALID_PARA`.
 #[no_mangle]
 pub extern "C" fn tmq_list_get_size(list: *const tmq_list_t) -> i32 {
     ffi_boundary!("tmq_list_get_size", {
@@ -702,20 +703,36 @@ pub extern "C" fn tmq_consumer_close(tmq: *mut tmq_t) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // H3. commit
 
-/// The message id of `msg` (0 for NULL: the server commits every consumed position).
-fn msg_id(msg: *const TAOS_RES) -> Result<u64, TaosError> {
+/// The message `msg` names (`None` for NULL: commit every consumed position). A result
+/// that is not a TMQ message is `TSDB_CODE_TMQ_INVALID_MSG`, as native.
+fn commit_target(msg: *const TAOS_RES) -> Result<Option<Message>, TaosError> {
     if msg.is_null() {
-        return Ok(0);
+        return Ok(None);
     }
-    Ok(msg_ref(msg as *mut TAOS_RES)?.msg.message_id)
+    if res_ref(msg as *mut TAOS_RES)?.kind != ResKind::Tmq {
+        return Err(err(
+            taos_wire::error::codes::TSDB_CODE_TMQ_INVALID_MSG,
+            "not a TMQ message: only results of tmq_consumer_poll can be committed",
+        ));
+    }
+    Ok(Some(msg_ref(msg as *mut TAOS_RES)?.msg.clone()))
 }
 
-/// Commits the consumed offsets (`msg` NULL: all current positions).
+/// Native commit semantics: a message commits only its own (topic, vgroup) at the position
+/// right after it; no message commits every consumed position.
+fn commit_to(consumer: &Consumer, target: Option<&Message>) -> Result<(), TaosError> {
+    match target {
+        Some(m) => consumer.commit_message(m),
+        None => consumer.commit(0),
+    }
+}
+
+/// Commits `msg`'s vgroup up to the end of `msg` (`msg` NULL: all current positions).
 #[no_mangle]
 pub extern "C" fn tmq_commit_sync(tmq: *mut tmq_t, msg: *const TAOS_RES) -> i32 {
     ffi_boundary!("tmq_commit_sync", {
         let c = consumer_ref(tmq)?;
-        c.consumer.commit(msg_id(msg)?)?;
+        commit_to(&c.consumer, commit_target(msg)?.as_ref())?;
         Ok(0)
     })
 }
@@ -729,9 +746,11 @@ pub extern "C" fn tmq_commit_async(
     param: *mut c_void,
 ) {
     ffi_boundary!("tmq_commit_async", {
-        let prep = consumer_ref(tmq).and_then(|c| Ok((c.consumer.clone(), msg_id(msg)?)));
+        let prep = consumer_ref(tmq).and_then(|c| Ok((c.consumer.clone(), commit_target(msg)?)));
         match prep {
-            Ok((consumer, id)) => commit_in_background(tmq, cb, param, move || consumer.commit(id)),
+            Ok((consumer, target)) => commit_in_background(tmq, cb, param, move || {
+                commit_to(&consumer, target.as_ref())
+            }),
             Err(e) => {
                 // SAFETY: `cb` is NULL or a C function of the tmq_commit_cb type.
                 call_commit_cb(tmq, unsafe { tmq_commit_cb_fn(cb) }, e.code, param);
@@ -1058,6 +1077,10 @@ pub unsafe extern "C" fn tmq_get_raw(res: *mut TAOS_RES, raw: *mut tmq_raw_data)
 #[no_mangle]
 pub extern "C" fn tmq_write_raw(taos: *mut TAOS, raw: tmq_raw_data) -> i32 {
     ffi_boundary!("tmq_write_raw", {
+        // Native answers INVALID_PARA (not INVALID_CONNECTION) for a NULL connection here.
+        if taos.is_null() {
+            return Err(invalid_para("taos is NULL"));
+        }
         let c = conn_ref(taos)?;
         if raw.raw.is_null() && raw.raw_len != 0 {
             return Err(invalid_para("raw data is NULL"));

@@ -154,6 +154,11 @@ impl ConsumerConfig {
     }
 }
 
+/// A topic list as a sorted set (native sorts and de-duplicates subscribe lists).
+fn topic_set(topics: &[String]) -> std::collections::BTreeSet<&str> {
+    topics.iter().map(String::as_str).collect()
+}
+
 /// One `assignment` entry (§4.5.1).
 pub type Assignment = TmqAssignment;
 
@@ -286,6 +291,10 @@ pub struct Message {
     pub message_type: i32,
     /// `tmq_get_vgroup_offset` value.
     pub offset: i64,
+    /// The vgroup's position right after this message (native `rspOffset`): what committing
+    /// this message commits. `None` when the server could not tell (then
+    /// [`Consumer::commit_message`] falls back to committing every consumed position).
+    pub end_offset: Option<i64>,
     /// Columns of the first block (empty for meta messages).
     pub fields: Vec<FieldInfo>,
     /// Precision of the first block.
@@ -580,6 +589,8 @@ fn fetch_block_a(shared: &Shared, message_id: u64) -> Result<Option<MessageBlock
 struct State {
     topics: Vec<String>,
     subscribed: bool,
+    /// A subscribe succeeded once (native status READY: polls are no longer refused).
+    ever_subscribed: bool,
     /// Last message id received (sent with each poll, committed by auto-commit).
     last_id: u64,
     last_commit: Option<Instant>,
@@ -683,8 +694,55 @@ impl Consumer {
         self.shared.raw_path
     }
 
-    /// `subscribe` to `topics` with the consumer's settings.
+    /// Subscribes to `topics` with the consumer's settings. Like native TDengine, a consumer
+    /// that is already subscribed may subscribe again: to the same topics it is a no-op; to a
+    /// different list the subscription is replaced and the vgroups of topics kept resume
+    /// from their current positions (over `/rest/tmq`: `unsubscribe`, `subscribe`, `seek`).
     pub fn subscribe(&self, topics: &[String]) -> Result<()> {
+        let (subscribed, current) = {
+            let s = self.state.lock();
+            (s.subscribed, s.topics.clone())
+        };
+        if !subscribed {
+            return self.subscribe_wire(topics);
+        }
+        if topic_set(&current) == topic_set(topics) {
+            // Native: the mnode answers TMQ_NO_NEED_REBALANCE, returned as success.
+            return Ok(());
+        }
+        self.resubscribe(&current, topics)
+    }
+
+    /// Replaces the subscription `old` with `new`, keeping the positions of the vgroups of
+    /// topics in both; on failure the old subscription is restored and the error returned.
+    fn resubscribe(&self, old: &[String], new: &[String]) -> Result<()> {
+        let _g = self.poll_lock.lock();
+        let mut saved = Vec::new();
+        for t in old {
+            // A topic the server no longer knows has no positions worth keeping.
+            for a in self.assignment(t).unwrap_or_default() {
+                saved.push((t.clone(), a.vgroup_id, a.offset));
+            }
+        }
+        let _: Value =
+            self.shared
+                .call_text("unsubscribe", None, |rid| json!({ "req_id": rid }))?;
+        self.state.lock().subscribed = false;
+        let (result, now) = match self.subscribe_wire(new) {
+            Ok(()) => (Ok(()), new),
+            Err(e) => (self.subscribe_wire(old).and(Err(e)), old),
+        };
+        for (t, vg, off) in saved {
+            // A vgroup no longer assigned to this consumer refuses the seek: nothing to keep.
+            if off >= 0 && now.contains(&t) {
+                let _ = self.seek(&t, vg, off);
+            }
+        }
+        result
+    }
+
+    /// The `subscribe` action itself.
+    fn subscribe_wire(&self, topics: &[String]) -> Result<()> {
         #[derive(Serialize)]
         struct Args<'a> {
             req_id: u64,
@@ -735,12 +793,17 @@ impl Consumer {
         let mut s = self.state.lock();
         s.topics = topics.to_vec();
         s.subscribed = true;
+        s.ever_subscribed = true;
         s.last_commit = Some(Instant::now());
         Ok(())
     }
 
     /// `unsubscribe` (frees the server's cached message).
     pub fn unsubscribe(&self) -> Result<()> {
+        // Native: nothing to do (code 0) before a subscribe or when already unsubscribed.
+        if !self.state.lock().subscribed {
+            return Ok(());
+        }
         self.final_commit();
         let _: Value =
             self.shared
@@ -782,11 +845,23 @@ impl Consumer {
     /// message. Data messages come back with their first block already fetched.
     pub fn poll(&self, timeout_ms: i64) -> Result<Option<Message>> {
         let _g = self.poll_lock.lock();
-        if !self.state.lock().subscribed {
+        let (subscribed, ever) = {
+            let s = self.state.lock();
+            (s.subscribed, s.ever_subscribed)
+        };
+        if !ever {
+            // Native refuses a poll before the first subscribe with this code.
             return Err(err(
-                codes::TSDB_CODE_TMQ_CONSUMER_MISMATCH,
-                "consumer is not subscribed to any topic",
+                codes::TSDB_CODE_TMQ_INVALID_STATUS,
+                "Invalid status, please subscribe topic first",
             ));
+        }
+        if !subscribed {
+            // Native after unsubscribe: no topics, the poll waits out its timeout empty (a
+            // negative timeout, which natively never returns, waits 1 s here).
+            let ms = if timeout_ms < 0 { 1000 } else { timeout_ms };
+            std::thread::sleep(Duration::from_millis(ms.unsigned_abs()));
+            return Ok(None);
         }
         self.maybe_auto_commit();
         // A timeout too large for `Instant` waits without limit, like a negative one.
@@ -814,7 +889,16 @@ impl Consumer {
             )?;
             if p.have_message {
                 self.state.lock().last_id = p.message_id;
-                return self.build_message(p).map(Some);
+                // The poll reply names where the message started; native commits a message
+                // at its end (the next position), which the server reports as `position`
+                // until the next poll of this socket.
+                let end = self
+                    .position(&p.topic, p.vgroup_id)
+                    .ok()
+                    .filter(|&o| o >= 0);
+                let mut m = self.build_message(p)?;
+                m.end_offset = end;
+                return Ok(Some(m));
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(None);
@@ -831,6 +915,7 @@ impl Consumer {
             vgroup_id: p.vgroup_id,
             message_type: p.message_type,
             offset: p.offset,
+            end_offset: None,
             fields: Vec::new(),
             precision: 0,
             table_name: String::new(),
@@ -861,7 +946,18 @@ impl Consumer {
         Ok(m)
     }
 
-    /// `commit` (the server commits every consumed position of the consumer).
+    /// Commits one message as native `tmq_commit_sync(tmq, msg)` does: only that message's
+    /// (topic, vgroup), at the position right after it (`commit_offset`), so progress on
+    /// other vgroups polled later is not committed with it.
+    pub fn commit_message(&self, m: &Message) -> Result<()> {
+        match m.end_offset {
+            Some(end) => self.commit_offset(&m.topic, m.vgroup_id, end),
+            None => self.commit(m.message_id),
+        }
+    }
+
+    /// `commit` (the server commits every consumed position of the consumer), as native
+    /// `tmq_commit_sync(tmq, NULL)`.
     pub fn commit(&self, message_id: u64) -> Result<()> {
         let _: Value = self.shared.call_text(
             "commit",
@@ -943,11 +1039,19 @@ impl Consumer {
         }
     }
 
-    /// Closes the socket (the server unsubscribes and closes the consumer), after the final
-    /// auto-commit.
+    /// Closes the consumer: the final auto-commit, then `unsubscribe` (native unsubscribes
+    /// synchronously in close, so the group rebalances and the topic can be dropped as soon
+    /// as this returns; closing the socket alone would leave that to the server's timing),
+    /// then the socket.
     pub fn close(&self) {
         if self.state.lock().subscribed {
             self.final_commit();
+            if self.shared.link().is_alive() {
+                let _: Result<Value> =
+                    self.shared
+                        .call_text("unsubscribe", None, |rid| json!({ "req_id": rid }));
+            }
+            self.state.lock().subscribed = false;
         }
         self.shared.transport.close();
     }

@@ -64,6 +64,33 @@ fn put_cstr(out: &mut Vec<u8>, s: &str) {
 /// with schemas; table names are written when every block has one.
 pub fn encode_tmq_raw_data(offset: i64, blocks: &[TmqRawBlock<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + blocks.iter().map(|b| b.block.len() + 64).sum::<usize>());
+    encode_blocks(&mut out, offset, blocks);
+    out
+}
+
+/// Encodes a meta+data message (raw type 4, TDengine's `STaosxRsp`): the data message's
+/// layout, then `createTableNum` (i32 LE) and each create-table request as a varint length
+/// and its bytes (TDengine's `tEncodeBinary`). The requests are opaque here: TDengine puts
+/// an encoded `SVCreateTbReq` there, the dev server a JSON create document.
+pub fn encode_tmq_raw_metadata(
+    offset: i64,
+    blocks: &[TmqRawBlock<'_>],
+    create_tables: &[Vec<u8>],
+) -> Vec<u8> {
+    let mut out = encode_tmq_raw_data(offset, blocks);
+    out.extend_from_slice(
+        &i32::try_from(create_tables.len())
+            .unwrap_or(i32::MAX)
+            .to_le_bytes(),
+    );
+    for c in create_tables {
+        put_varint(&mut out, c.len() as u64);
+        out.extend_from_slice(c);
+    }
+    out
+}
+
+fn encode_blocks(out: &mut Vec<u8>, offset: i64, blocks: &[TmqRawBlock<'_>]) {
     for _ in 0..2 {
         out.push(1);
         out.extend_from_slice(&offset.to_le_bytes());
@@ -73,31 +100,34 @@ pub fn encode_tmq_raw_data(offset: i64, blocks: &[TmqRawBlock<'_>]) -> Vec<u8> {
             .unwrap_or(i32::MAX)
             .to_le_bytes(),
     );
-    let with_names = !blocks.is_empty() && blocks.iter().all(|b| b.table_name.is_some());
+    if blocks.is_empty() {
+        // TDengine writes the two flags only when there are blocks.
+        return;
+    }
+    let with_names = blocks.iter().all(|b| b.table_name.is_some());
     out.push(with_names as u8);
     out.push(1); // with_schema: the official Rust parser assumes it
     for b in blocks {
-        put_varint(&mut out, 18 + b.block.len() as u64);
+        put_varint(out, 18 + b.block.len() as u64);
         out.extend_from_slice(&1i64.to_le_bytes());
         let rows = read_i32(b.block, 8).unwrap_or(0) as i64;
         out.extend_from_slice(&rows.to_be_bytes());
         out.push(0); // not compressed
         out.push(b.precision);
         out.extend_from_slice(b.block);
-        put_zigzag(&mut out, i32::try_from(b.columns.len()).unwrap_or(i32::MAX));
-        put_zigzag(&mut out, b.sversion);
+        put_zigzag(out, i32::try_from(b.columns.len()).unwrap_or(i32::MAX));
+        put_zigzag(out, b.sversion);
         for c in &b.columns {
             out.push(c.ty);
             out.push(c.flags as u8);
-            put_zigzag(&mut out, c.bytes);
-            put_zigzag(&mut out, c.col_id);
-            put_cstr(&mut out, &c.name);
+            put_zigzag(out, c.bytes);
+            put_zigzag(out, c.col_id);
+            put_cstr(out, &c.name);
         }
         if with_names {
-            put_cstr(&mut out, b.table_name.as_deref().unwrap_or(""));
+            put_cstr(out, b.table_name.as_deref().unwrap_or(""));
         }
     }
-    out
 }
 
 /// A bounds-checked reader over the payload.
@@ -159,6 +189,43 @@ impl<'a> Reader<'a> {
 /// last block are ignored.
 pub fn parse_tmq_raw_data(raw: &[u8]) -> Result<Vec<TmqRawBlock<'_>>, TaosError> {
     let mut r = Reader { buf: raw, at: 0 };
+    parse_blocks(&mut r)
+}
+
+/// A decoded meta+data message (raw type 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmqRawMetaData<'a> {
+    /// The data blocks.
+    pub blocks: Vec<TmqRawBlock<'a>>,
+    /// The create-table requests, in order (opaque bytes, see [`encode_tmq_raw_metadata`]).
+    pub create_tables: Vec<&'a [u8]>,
+}
+
+/// Decodes a meta+data message: its blocks, then its create-table requests (none when the
+/// payload ends after the blocks).
+pub fn parse_tmq_raw_metadata(raw: &[u8]) -> Result<TmqRawMetaData<'_>, TaosError> {
+    let mut r = Reader { buf: raw, at: 0 };
+    let blocks = parse_blocks(&mut r)?;
+    let mut create_tables = Vec::new();
+    if r.at < raw.len() {
+        let n = read_i32(raw, r.at).ok_or_else(|| bad("truncated create-table count"))?;
+        r.take(4)?;
+        let n = usize::try_from(n).map_err(|_| bad("negative create-table count"))?;
+        // Each request takes at least one byte of the payload.
+        create_tables.reserve(n.min(raw.len()));
+        for _ in 0..n {
+            let len = usize::try_from(r.varint()?).map_err(|_| bad("create-table length"))?;
+            create_tables.push(r.take(len)?);
+        }
+    }
+    Ok(TmqRawMetaData {
+        blocks,
+        create_tables,
+    })
+}
+
+fn parse_blocks<'a>(r: &mut Reader<'a>) -> Result<Vec<TmqRawBlock<'a>>, TaosError> {
+    let raw = r.buf;
     let first = *raw.first().ok_or_else(|| bad("empty"))?;
     if first >= 100 {
         r.u8()?;
@@ -172,6 +239,10 @@ pub fn parse_tmq_raw_data(raw: &[u8]) -> Result<Vec<TmqRawBlock<'_>>, TaosError>
     let n = read_i32(raw, r.at).ok_or_else(|| bad("truncated block count"))?;
     r.take(4)?;
     let n = usize::try_from(n).map_err(|_| bad("negative block count"))?;
+    if n == 0 {
+        // TDengine writes the flags only when there are blocks.
+        return Ok(Vec::new());
+    }
     let with_names = r.u8()? != 0;
     let with_schema = r.u8()? != 0;
     // Every block needs at least 19 bytes: never reserve more than the payload can hold.
@@ -310,6 +381,40 @@ mod tests {
         let mut bad_type = raw.clone();
         bad_type[0] = 7;
         assert!(parse_tmq_raw_data(&bad_type).is_err());
+    }
+
+    #[test]
+    fn metadata_carries_create_requests() {
+        let b = block(2);
+        let blocks = vec![TmqRawBlock {
+            block: &b,
+            precision: 0,
+            sversion: 1,
+            columns: vec![],
+            table_name: Some("c0".into()),
+        }];
+        let creates = vec![b"{\"tableName\":\"c0\"}".to_vec(), vec![0u8; 200]];
+        let raw = encode_tmq_raw_metadata(5, &blocks, &creates);
+        // A data parser reads the same blocks and ignores the tail.
+        assert_eq!(parse_tmq_raw_data(&raw).unwrap(), blocks);
+        let m = parse_tmq_raw_metadata(&raw).unwrap();
+        assert_eq!(m.blocks, blocks);
+        assert_eq!(m.create_tables, vec![&creates[0][..], &creates[1][..]]);
+        // Zero blocks: no flags (as TDengine), the create list follows the count directly.
+        let only = encode_tmq_raw_metadata(5, &[], &creates[..1]);
+        assert_eq!(only.len(), 18 + 4 + 4 + 1 + creates[0].len());
+        let m = parse_tmq_raw_metadata(&only).unwrap();
+        assert!(m.blocks.is_empty());
+        assert_eq!(m.create_tables, vec![&creates[0][..]]);
+        // A payload that ends after the blocks has no requests; a cut one is an error.
+        let plain = encode_tmq_raw_data(5, &blocks);
+        assert!(parse_tmq_raw_metadata(&plain)
+            .unwrap()
+            .create_tables
+            .is_empty());
+        for cut in plain.len() + 1..raw.len() {
+            assert!(parse_tmq_raw_metadata(&raw[..cut]).is_err(), "cut {cut}");
+        }
     }
 
     #[test]

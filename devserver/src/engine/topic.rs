@@ -140,30 +140,111 @@ pub fn ddl_before(e: &Engine, s: &Session, st: &Statement) -> DdlBefore {
     b
 }
 
-fn col_json(d: &ColumnDef, value: Option<&Value>) -> serde_json::Value {
+/// Whether TDengine's meta JSON gives a `length` (`colLength`) for this type: the declared
+/// length of BINARY/VARCHAR, VARBINARY and GEOMETRY, the characters of NCHAR; JSON has none.
+fn has_json_length(ty: u8) -> bool {
+    use taos_wire::types::*;
+    matches!(
+        ty,
+        TSDB_DATA_TYPE_VARCHAR
+            | TSDB_DATA_TYPE_VARBINARY
+            | TSDB_DATA_TYPE_GEOMETRY
+            | TSDB_DATA_TYPE_NCHAR
+    )
+}
+
+/// A tag of a `create` meta: `name`, `type`, and `length` where TDengine gives one.
+fn col_json(d: &ColumnDef) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     m.insert("name".into(), d.name.clone().into());
     m.insert("type".into(), d.ty.into());
-    if taos_wire::types::is_var(d.ty) {
+    if has_json_length(d.ty) {
         m.insert("length".into(), d.bytes.into());
-    }
-    if let Some(v) = value {
-        m.insert("value".into(), value_json(v));
     }
     serde_json::Value::Object(m)
 }
 
-fn value_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => (*b).into(),
+/// A column of a `create` meta as TDengine 3.3 writes it (clientRawBlockWrite.c
+/// `buildCreateTableJson`): the tag fields, then `isPrimarykey` (the dev server has no
+/// composite keys: false) and the column's compression `encode` / `compress` / `level`,
+/// which are the type's defaults here (the dev server does not keep per-column options).
+fn column_json(d: &ColumnDef) -> serde_json::Value {
+    let mut j = col_json(d);
+    let (encode, compress, level) = default_compression(d.ty);
+    if let Some(m) = j.as_object_mut() {
+        m.insert("isPrimarykey".into(), false.into());
+        m.insert("encode".into(), encode.into());
+        m.insert("compress".into(), compress.into());
+        m.insert("level".into(), level.into());
+    }
+    j
+}
+
+/// TDengine 3.3's default column compression per type (encode, compress, level), as its
+/// CI expectations for `tmq_get_json_meta` show them (e.g. TIMESTAMP delta-i/lz4, INT
+/// simple8b/lz4, FLOAT delta-d/lz4, VARCHAR disabled/zstd, all medium). The BOOL and small
+/// integer entries follow TDengine's documented defaults table (UNCONFIRMED against a 3.3.6
+/// server: newer sources use lz4 for every type).
+fn default_compression(ty: u8) -> (&'static str, &'static str, &'static str) {
+    use taos_wire::types::*;
+    match ty {
+        TSDB_DATA_TYPE_BOOL => ("bit-packing", "zstd", "medium"),
+        TSDB_DATA_TYPE_TINYINT
+        | TSDB_DATA_TYPE_SMALLINT
+        | TSDB_DATA_TYPE_UTINYINT
+        | TSDB_DATA_TYPE_USMALLINT => ("simple8b", "zlib", "medium"),
+        TSDB_DATA_TYPE_INT | TSDB_DATA_TYPE_UINT => ("simple8b", "lz4", "medium"),
+        TSDB_DATA_TYPE_BIGINT | TSDB_DATA_TYPE_UBIGINT | TSDB_DATA_TYPE_TIMESTAMP => {
+            ("delta-i", "lz4", "medium")
+        }
+        TSDB_DATA_TYPE_FLOAT
+        | TSDB_DATA_TYPE_DOUBLE
+        | TSDB_DATA_TYPE_DECIMAL64
+        | TSDB_DATA_TYPE_DECIMAL => ("delta-d", "lz4", "medium"),
+        _ => ("disabled", "zstd", "medium"),
+    }
+}
+
+/// A tag value as TDengine's meta JSON writes it in a child table's `tags`: numbers
+/// (BOOL as 1/0, TIMESTAMP as its integer) as JSON numbers; text in double quotes inside
+/// the string (`"\"abc\""`); VARBINARY as `"\"\\x3F89\""` (upper-case hex); a JSON tag as its
+/// text without quotes. `None` for NULL: TDengine leaves NULL tags out.
+fn tag_value_json(ty: u8, v: &Value) -> Option<serde_json::Value> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(b) => u8::from(*b).into(),
         Value::Int(i) | Value::Timestamp(i) => (*i).into(),
         Value::UInt(u) => (*u).into(),
         Value::Float(f) => f64::from(*f).into(),
         Value::Double(f) => (*f).into(),
-        Value::Bytes(b) | Value::Json(b) => String::from_utf8_lossy(b).into_owned().into(),
-        Value::NChar(s) | Value::Decimal(s) => s.clone().into(),
-    }
+        Value::Json(b) => String::from_utf8_lossy(b).into_owned().into(),
+        other => tag_value_text(ty, other)?.into(),
+    })
+}
+
+/// A tag value as the text TDengine's `dataConverToStr` makes (the `colValue` of an ALTER
+/// ... SET TAG meta): numbers as decimal text, text quoted, VARBINARY as quoted `\x` hex.
+fn tag_value_text(ty: u8, v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(b) => u8::from(*b).to_string(),
+        Value::Int(i) | Value::Timestamp(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Double(f) => f.to_string(),
+        Value::Json(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b)
+            if ty != taos_wire::types::TSDB_DATA_TYPE_VARBINARY
+                && ty != taos_wire::types::TSDB_DATA_TYPE_GEOMETRY =>
+        {
+            format!("\"{}\"", String::from_utf8_lossy(b))
+        }
+        Value::Bytes(b) => {
+            let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
+            format!("\"\\x{hex}\"")
+        }
+        Value::NChar(s) | Value::Decimal(s) => format!("\"{s}\""),
+    })
 }
 
 /// The `create child` meta JSON of an existing child table, with its supertable.
@@ -174,7 +255,10 @@ fn child_create_json(data: &DbData, name: &str) -> Option<(String, serde_json::V
         .tags
         .iter()
         .zip(&t.tags)
-        .map(|(c, v)| col_json(c, Some(v)))
+        .filter_map(|(c, v)| {
+            let value = tag_value_json(c.ty, v)?;
+            Some(serde_json::json!({"name": c.name, "type": c.ty, "value": value}))
+        })
         .collect();
     let j = serde_json::json!({"type":"create","tableType":"child","tableName":name,
         "using":stb.name,"tagNum":stb.tags.len(),"tags":tags,"createList":[]});
@@ -219,8 +303,8 @@ pub fn record_ddl_meta(e: &Engine, s: &Session, st: &Statement, before: &DdlBefo
             if let Some(db) = db_of(name) {
                 let data = db.data.read();
                 if let Some(stb) = data.stables.get(&name.name) {
-                    let cols: Vec<_> = stb.columns.iter().map(|c| col_json(c, None)).collect();
-                    let tags: Vec<_> = stb.tags.iter().map(|c| col_json(c, None)).collect();
+                    let cols: Vec<_> = stb.columns.iter().map(column_json).collect();
+                    let tags: Vec<_> = stb.tags.iter().map(col_json).collect();
                     push(
                         &db.name,
                         None,
@@ -235,7 +319,7 @@ pub fn record_ddl_meta(e: &Engine, s: &Session, st: &Statement, before: &DdlBefo
             if let Some(db) = db_of(name) {
                 let data = db.data.read();
                 if let Some(t) = data.tables.get(&name.name) {
-                    let cols: Vec<_> = t.schema.iter().map(|c| col_json(c, None)).collect();
+                    let cols: Vec<_> = t.schema.iter().map(column_json).collect();
                     push(
                         &db.name,
                         Some(&name.name),
@@ -301,24 +385,29 @@ pub fn record_ddl_meta(e: &Engine, s: &Session, st: &Statement, before: &DdlBefo
             if let Some(d) = def {
                 j["colName"] = d.name.clone().into();
                 j["colType"] = d.ty.into();
-                if taos_wire::types::is_var(d.ty) {
+                if has_json_length(d.ty) {
                     j["colLength"] = d.bytes.into();
                 }
             }
             if let AlterAction::SetTag(name, _) = action {
                 let t = data.tables.get(&table.name);
-                let idx = stable
-                    .as_ref()
-                    .and_then(|s| data.stables.get(s))
-                    .and_then(|st| st.tags.iter().position(|c| &c.name == name));
+                let stb = stable.as_ref().and_then(|s| data.stables.get(s));
+                let idx = stb.and_then(|st| st.tags.iter().position(|c| &c.name == name));
+                let tag_ty = stb
+                    .zip(idx)
+                    .and_then(|(st, i)| st.tags.get(i))
+                    .map_or(0, |c| c.ty);
                 let v = t
                     .zip(idx)
                     .and_then(|(t, i)| t.tags.get(i))
                     .cloned()
                     .unwrap_or(Value::Null);
                 j["colName"] = name.clone().into();
+                // TDengine writes the value as text (absent when NULL).
+                if let Some(text) = tag_value_text(tag_ty, &v) {
+                    j["colValue"] = text.into();
+                }
                 j["colValueNull"] = matches!(v, Value::Null).into();
-                j["colValue"] = value_json(&v);
             }
             let vg_table = (kind != "super").then_some(table.name.as_str());
             push(&db.name, vg_table, stable.as_deref(), j);
@@ -331,8 +420,7 @@ pub fn record_ddl_meta(e: &Engine, s: &Session, st: &Statement, before: &DdlBefo
 }
 
 /// Writes typed rows into an existing table (`taos_write_raw_block*`, `tmq_write_raw`):
-/// `names` maps the row cells to columns by name (else by position). Cell types must equal
-/// the column types; cell 0 is the timestamp. The write is logged for TMQ like an INSERT.
+/// [`prepare_rows`] then [`PreparedWrite::apply`]. Returns the rows written.
 pub fn write_rows(
     e: &Engine,
     s: &Session,
@@ -341,48 +429,101 @@ pub fn write_rows(
     types: &[u8],
     rows: Vec<Vec<Value>>,
 ) -> Result<i64, TaosError> {
+    prepare_rows(e, s, table, names, types, rows)?.apply(e)
+}
+
+/// Rows checked against their table by [`prepare_rows`], not yet written.
+#[derive(Debug)]
+pub struct PreparedWrite {
+    db: Arc<super::store::Database>,
+    table: String,
+    /// The schema the rows were checked against.
+    schema: Arc<Vec<ColumnDef>>,
+    rows: Vec<(i64, Vec<Option<Value>>)>,
+}
+
+/// Checks typed rows against an existing table without writing them, so a write of several
+/// blocks (`tmq_write_raw`) can fail before any block is written, as TDengine's single
+/// submit does. `table` may be `db.table`; otherwise the session's database is used.
+/// `names` maps the row cells to columns by name (each at most once, the timestamp column
+/// among them; table columns not named stay NULL), else cells map by position. Cell types
+/// must equal the column types; a variable-length value must fit the column.
+pub fn prepare_rows(
+    e: &Engine,
+    s: &Session,
+    table: &str,
+    names: Option<&[String]>,
+    types: &[u8],
+    rows: Vec<Vec<Value>>,
+) -> Result<PreparedWrite, TaosError> {
     use taos_wire::error::codes;
     let (db_name, name) = match table.split_once('.') {
         Some((d, t)) => (Some(d), t),
         None => (None, table),
     };
     let db = e.db_for(s, db_name)?;
-    let mut data = db.data.write();
-    let Some(t) = data.tables.get(name) else {
-        return Err(super::errors::table_not_exist(name));
+    let schema = {
+        let data = db.data.read();
+        let Some(t) = data.tables.get(name) else {
+            return Err(super::errors::table_not_exist(name));
+        };
+        t.schema.clone()
     };
-    let schema = t.schema.clone();
     let targets: Vec<usize> = match names {
-        Some(ns) => ns
-            .iter()
-            .map(|n| {
-                schema.iter().position(|d| &d.name == n).ok_or_else(|| {
+        Some(ns) => {
+            let mut used = vec![false; schema.len()];
+            let mut targets = Vec::with_capacity(ns.len());
+            for n in ns {
+                let i = schema.iter().position(|d| &d.name == n).ok_or_else(|| {
                     TaosError::new(
                         codes::TSDB_CODE_PAR_INVALID_COLUMN,
                         format!("Invalid column name: {n}"),
                     )
-                })
-            })
-            .collect::<Result<_, _>>()?,
+                })?;
+                if std::mem::replace(&mut used[i], true) {
+                    return Err(TaosError::new(
+                        codes::TSDB_CODE_PAR_INVALID_COLUMN,
+                        format!("duplicated column name: {n}"),
+                    ));
+                }
+                targets.push(i);
+            }
+            targets
+        }
         None if types.len() <= schema.len() => (0..types.len()).collect(),
         None => {
             return Err(TaosError::new(
                 codes::TSDB_CODE_PAR_INVALID_COLUMNS_NUM,
-                "Illegal number of columns",
+                format!(
+                    "Illegal number of columns: the block has {}, table {name} has {}",
+                    types.len(),
+                    schema.len()
+                ),
             ))
         }
     };
-    if targets.first() != Some(&0) {
+    if !targets.contains(&0) {
         return Err(TaosError::new(
             codes::TSDB_CODE_PAR_INVALID_COLUMN,
-            "the first column must be the primary timestamp",
+            "primary timestamp column can not be null",
+        ));
+    }
+    if targets.len() != types.len() {
+        return Err(TaosError::new(
+            codes::TSDB_CODE_INVALID_PARA,
+            format!(
+                "{} column names for a block of {} columns",
+                targets.len(),
+                types.len()
+            ),
         ));
     }
     for (&i, &ty) in targets.iter().zip(types) {
         let d = &schema[i];
         if d.ty != ty {
+            // TDengine's client answers a type mismatch with TSDB_CODE_INVALID_PARA.
             return Err(TaosError::new(
-                codes::TSDB_CODE_TSC_INVALID_INPUT,
+                codes::TSDB_CODE_INVALID_PARA,
                 format!(
                     "column {} is {} but the block has {}",
                     d.name,
@@ -425,30 +566,57 @@ pub fn write_rows(
         };
         out.push((ts, row));
     }
-    let Some(t) = data.tables.get_mut(name) else {
-        return Err(super::errors::table_not_exist(name));
-    };
-    for (ts, row) in &out {
-        t.upsert(*ts, row);
+    Ok(PreparedWrite {
+        db,
+        table: name.to_string(),
+        schema,
+        rows: out,
+    })
+}
+
+impl PreparedWrite {
+    /// Writes the rows (the table must still exist) and logs the write for TMQ like an
+    /// INSERT. Returns the rows written.
+    pub fn apply(self, e: &Engine) -> Result<i64, TaosError> {
+        let PreparedWrite {
+            db,
+            table,
+            schema,
+            rows,
+        } = self;
+        let mut data = db.data.write();
+        let Some(t) = data.tables.get_mut(&table) else {
+            return Err(super::errors::table_not_exist(&table));
+        };
+        // An ALTER between prepare and apply: the rows no longer fit the table.
+        if t.schema != schema {
+            return Err(TaosError::new(
+                taos_wire::error::codes::TSDB_CODE_INVALID_PARA,
+                format!("table {table} changed during the write"),
+            ));
+        }
+        for (ts, row) in &rows {
+            t.upsert(*ts, row);
+        }
+        let n = rows.len() as i64;
+        let (stable, tags) = (t.stable.clone(), t.tags.clone());
+        let tag_defs = stable
+            .as_ref()
+            .and_then(|st| data.stables.get(st))
+            .map(|st| st.tags.clone())
+            .unwrap_or_default();
+        e.tmq.record_insert(
+            &db.name,
+            crate::tmq::log::InsertEntry {
+                table,
+                stable,
+                cols: schema,
+                tag_defs,
+                tags,
+                rows,
+                precision: db.precision,
+            },
+        );
+        Ok(n)
     }
-    let n = out.len() as i64;
-    let (stable, tags) = (t.stable.clone(), t.tags.clone());
-    let tag_defs = stable
-        .as_ref()
-        .and_then(|st| data.stables.get(st))
-        .map(|st| st.tags.clone())
-        .unwrap_or_default();
-    e.tmq.record_insert(
-        &db.name,
-        crate::tmq::log::InsertEntry {
-            table: name.to_string(),
-            stable,
-            cols: schema,
-            tag_defs,
-            tags,
-            rows: out,
-            precision: db.precision,
-        },
-    );
-    Ok(n)
 }

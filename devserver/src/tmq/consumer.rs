@@ -4,7 +4,8 @@
 //! Assignment: the members of a group subscribed to a topic, ordered by id, share the
 //! topic's vgroups round-robin, so two consumers of one group never read the same vgroup.
 //! A vgroup a consumer newly owns starts at the group's committed offset, else at the reset
-//! policy (`earliest` = 0, `latest` = the current end).
+//! policy (`earliest` = the first kept version, `latest` = the current end, `none` = nowhere:
+//! the vgroup yields nothing until an offset is committed for the group or the consumer seeks).
 
 use std::collections::HashMap;
 
@@ -27,7 +28,9 @@ pub enum Reset {
     /// From the current end (TDengine's default since 3.2.0.0).
     #[default]
     Latest,
-    /// No reset: treated as `latest` here (TDengine reports an error on poll instead).
+    /// No reset: a vgroup without a committed offset is not read at all. TDengine 3.3's vnode
+    /// answers such a poll with TSDB_CODE_TQ_NO_COMMITTED_OFFSET, which its client drops
+    /// (the poll ends with no message and no error); 3.0/3.1 clients returned that error.
     None,
 }
 
@@ -153,9 +156,15 @@ impl State {
         out
     }
 
-    /// Error unless the consumer owns the pair.
+    /// Error unless the consumer owns the pair (native: TMQ_INVALID_TOPIC for a topic it is
+    /// not subscribed to, TMQ_INVALID_VGID for a vgroup it does not own).
     pub fn check_pair(&self, id: i64, topic: &str, vg: i32) -> Result<(), TaosError> {
-        self.consumer(id)?;
+        if !self.consumer(id)?.topics.iter().any(|t| t == topic) {
+            return Err(TaosError::new(
+                codes::TSDB_CODE_TMQ_INVALID_TOPIC,
+                format!("Invalid topic: not subscribed to {topic}"),
+            ));
+        }
         if self
             .assigned(id)
             .iter()
@@ -187,28 +196,28 @@ impl State {
     }
 
     /// The consumer's position on a pair, initialised from the committed offset or the
-    /// reset policy the first time.
-    pub fn ensure_position(&mut self, id: i64, topic: &str, vg: i32) -> i64 {
+    /// reset policy the first time; `None` under `auto.offset.reset=none` while the group has
+    /// no committed offset for the pair (and the consumer did not seek).
+    pub fn ensure_position(&mut self, id: i64, topic: &str, vg: i32) -> Option<i64> {
         let key = (topic.to_string(), vg);
-        let Some(c) = self.consumers.get(&id) else {
-            return 0;
-        };
+        let c = self.consumers.get(&id)?;
         if let Some(p) = c.positions.get(&key) {
-            return *p;
+            return Some(*p);
         }
         let committed = self
             .committed
             .get(&(c.cfg.group.clone(), topic.to_string(), vg))
             .copied();
-        let reset = c.cfg.reset;
-        let p = committed.unwrap_or_else(|| match reset {
-            Reset::Earliest => self.begin_of(topic, vg),
-            Reset::Latest | Reset::None => self.end_of(topic, vg),
-        });
+        let p = match (committed, c.cfg.reset) {
+            (Some(p), _) => p,
+            (None, Reset::Earliest) => self.begin_of(topic, vg),
+            (None, Reset::Latest) => self.end_of(topic, vg),
+            (None, Reset::None) => return None,
+        };
         if let Some(c) = self.consumers.get_mut(&id) {
             c.positions.insert(key, p);
         }
-        p
+        Some(p)
     }
 
     /// One poll attempt: the next message from the consumer's pairs, round-robin.
@@ -221,7 +230,9 @@ impl State {
         let n = pairs.len();
         for k in 0..n {
             let (topic, vg) = &pairs[(start + k) % n];
-            let pos = self.ensure_position(id, topic, *vg);
+            let Some(pos) = self.ensure_position(id, topic, *vg) else {
+                continue; // reset=none and nothing committed: this vgroup is not read
+            };
             let (msg, next) = self.read(topic, *vg, pos);
             if let Ok(c) = self.consumer_mut(id) {
                 c.positions.insert((topic.clone(), *vg), next);
@@ -277,6 +288,7 @@ impl State {
                         kind: taos_wire::json::tmq::TMQ_MESSAGE_META,
                         blocks: Vec::new(),
                         meta: Some(m.json.clone()),
+                        created: Vec::new(),
                     };
                     return (Some(msg), next + 1);
                 }
@@ -304,6 +316,7 @@ impl State {
         if blocks.is_empty() && created.is_empty() {
             return (None, next);
         }
+        let created_docs = created.clone();
         let (kind, meta) = match created_json(created) {
             Some(j) => (taos_wire::json::tmq::TMQ_MESSAGE_METADATA, Some(j)),
             None => (taos_wire::json::tmq::TMQ_MESSAGE_DATA, None),
@@ -316,6 +329,7 @@ impl State {
             kind,
             blocks,
             meta,
+            created: created_docs,
         };
         (Some(msg), next)
     }

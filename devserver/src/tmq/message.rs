@@ -1,7 +1,7 @@
 //! A polled TMQ message: the blocks one poll hands out, and their encodings for the three
 //! fetch paths (block by block, `fetch_raw`, `fetch_raw_data`).
 
-use taos_wire::tmq_raw::{encode_tmq_raw_data, TmqRawBlock, TmqRawColumn};
+use taos_wire::tmq_raw::{encode_tmq_raw_data, encode_tmq_raw_metadata, TmqRawBlock, TmqRawColumn};
 
 use crate::engine::ResultSet;
 
@@ -36,6 +36,9 @@ pub struct Message {
     pub blocks: Vec<MsgBlock>,
     /// The JSON meta of a meta message.
     pub meta: Option<serde_json::Value>,
+    /// Of a meta+data message: the `create` JSON document of each table its INSERTs created
+    /// (`INSERT ... USING`), in order; they travel in the raw payload's create-table list.
+    pub created: Vec<serde_json::Value>,
 }
 
 impl Message {
@@ -80,6 +83,16 @@ impl Message {
                 table_name: Some(b.table.clone()),
             })
             .collect();
+        if self.raw_type() == RAW_TYPE_METADATA {
+            // TDengine puts an encoded SVCreateTbReq per created table there; the dev server
+            // puts the table's JSON create document (replayed by ws/tmq_write.rs).
+            let creates: Vec<Vec<u8>> = self
+                .created
+                .iter()
+                .map(|j| serde_json::to_vec(j).unwrap_or_default())
+                .collect();
+            return encode_tmq_raw_metadata(self.offset, &blocks, &creates);
+        }
         encode_tmq_raw_data(self.offset, &blocks)
     }
 }

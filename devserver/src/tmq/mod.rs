@@ -190,6 +190,7 @@ impl Broker {
     ) -> Result<(), TaosError> {
         let mut st = self.state.lock();
         st.check_pair(id, topic, vg)?;
+        check_range(&st, topic, vg, offset)?;
         let group = st.consumer(id)?.cfg.group.clone();
         st.committed.insert((group, topic.to_string(), vg), offset);
         Ok(())
@@ -198,6 +199,7 @@ impl Broker {
     /// The committed offset of a pair (or [`NO_COMMITTED`]).
     pub fn committed(&self, id: i64, topic: &str, vg: i32) -> Result<i64, TaosError> {
         let st = self.state.lock();
+        st.check_pair(id, topic, vg)?;
         let group = &st.consumer(id)?.cfg.group;
         Ok(st
             .committed
@@ -206,24 +208,19 @@ impl Broker {
             .unwrap_or(NO_COMMITTED))
     }
 
-    /// The next offset the consumer reads from a pair it is assigned.
+    /// The next offset the consumer reads from a pair it is assigned ([`NO_COMMITTED`] under
+    /// `auto.offset.reset=none` while nothing is committed for it).
     pub fn position(&self, id: i64, topic: &str, vg: i32) -> Result<i64, TaosError> {
         let mut st = self.state.lock();
         st.check_pair(id, topic, vg)?;
-        Ok(st.ensure_position(id, topic, vg))
+        Ok(st.ensure_position(id, topic, vg).unwrap_or(NO_COMMITTED))
     }
 
     /// Moves the consumer's position on an assigned pair.
     pub fn seek(&self, id: i64, topic: &str, vg: i32, offset: i64) -> Result<(), TaosError> {
         let mut st = self.state.lock();
         st.check_pair(id, topic, vg)?;
-        let (begin, end) = (st.begin_of(topic, vg), st.end_of(topic, vg));
-        if offset < begin || offset > end {
-            return Err(TaosError::new(
-                taos_wire::error::codes::TSDB_CODE_TMQ_VERSION_OUT_OF_RANGE,
-                format!("offset {offset} out of range [{begin}, {end}]"),
-            ));
-        }
+        check_range(&st, topic, vg, offset)?;
         st.consumer_mut(id)?
             .positions
             .insert((topic.to_string(), vg), offset);
@@ -249,10 +246,23 @@ impl Broker {
             .into_iter()
             .map(|vg| Assignment {
                 vgroup_id: vg,
-                offset: st.ensure_position(id, topic, vg),
+                offset: st.ensure_position(id, topic, vg).unwrap_or(NO_COMMITTED),
                 begin: st.begin_of(topic, vg),
                 end: st.end_of(topic, vg),
             })
             .collect())
     }
+}
+
+/// Error unless `offset` lies in the vgroup's kept versions (`begin..=end`), as native's
+/// seek and commit_offset check.
+fn check_range(st: &State, topic: &str, vg: i32, offset: i64) -> Result<(), TaosError> {
+    let (begin, end) = (st.begin_of(topic, vg), st.end_of(topic, vg));
+    if offset < begin || offset > end {
+        return Err(TaosError::new(
+            taos_wire::error::codes::TSDB_CODE_TMQ_VERSION_OUT_OF_RANGE,
+            format!("offset {offset} out of range [{begin}, {end}]"),
+        ));
+    }
+    Ok(())
 }

@@ -608,8 +608,19 @@ impl TmqSession {
                     &block,
                 ))
             }
+            // tmq-raw: a meta message's raw payload is its JSON meta under the dev server's
+            // own raw type (TDengine sends its binary DDL request), which `write_raw`
+            // replays as DDL (ws/tmq_write/meta.rs), so tmq_get_raw + tmq_write_raw copy
+            // schema changes too.
             "fetch_raw" | "fetch_raw_data" if !is_data => {
-                fail("raw meta messages are not supported by the dev server")
+                let meta = serde_json::to_vec(c.msg.meta.as_ref().unwrap_or(&JsonValue::Null))
+                    .unwrap_or_default();
+                let ty = super::tmq_write::RAW_TYPE_JSON_META;
+                Out::Binary(if action == "fetch_raw" {
+                    encode_tmq_fetch_raw(elapsed_ns(start), a.req_id, c.id, ty, &meta)
+                } else {
+                    encode_fetch_raw_data(elapsed_ns(start), a.req_id, c.id, ty, &meta)
+                })
             }
             "fetch_raw" => Out::Binary(encode_tmq_fetch_raw(
                 elapsed_ns(start),

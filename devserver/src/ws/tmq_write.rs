@@ -2,11 +2,18 @@
 //! 5 `write_raw_block_with_fields`), taosAdapter's `raw.go` layouts after the 24-byte header:
 //!
 //! * 3: `length` u32 @24, `raw_type` u16 @28, the TMQ raw payload @30 (`tmq_write_raw`);
-//!   data payloads (raw type 2) are written block by block into their named tables;
+//!   data payloads (raw types 2 and 4) are written block by block into their named tables
+//!   (which must exist, or be created by the meta+data payload's create-table list: the
+//!   dev server's JSON create documents), the dev server's meta payloads ([`RAW_TYPE_JSON_META`]) are
+//!   replayed as DDL (`meta.rs`);
 //! * 4: `rows` i32 @24, table-name length u16 @28, name, then a raw block; columns map to
 //!   the table's columns by position;
 //! * 5: as 4, then `ncols` `TAOS_FIELD`s (name[65], type u8, pad, bytes i32: 72 bytes each)
 //!   after the raw block; columns map by name.
+//!
+//! As in TDengine's client (which taosAdapter calls), the `rows` field is not used (the
+//! block's own row count is written), tables are looked up in the connection's current
+//! database, and a data message or block is written whole or not at all.
 //!
 //! Replies are the common JSON success/error objects.
 
@@ -16,12 +23,16 @@ use taos_wire::binary::ClientHeader;
 use taos_wire::block::RawBlock;
 use taos_wire::error::TaosError;
 use taos_wire::nchar::ucs4_to_utf8;
-use taos_wire::tmq_raw::parse_tmq_raw_data;
+use taos_wire::tmq_raw::{parse_tmq_raw_data, parse_tmq_raw_metadata, TmqRawBlock};
 use taos_wire::types::*;
+
+mod meta;
+
+pub use meta::RAW_TYPE_JSON_META;
 
 use super::reply::{elapsed_ns, Json};
 use super::session::{Handled, WsSession};
-use crate::engine::topic::write_rows;
+use crate::engine::topic::{prepare_rows, PreparedWrite};
 use crate::engine::{Session, Value};
 
 /// `write_raw`.
@@ -82,16 +93,51 @@ fn write_raw(e: &crate::engine::Engine, s: &Session, data: &[u8]) -> Result<(), 
     let raw = data
         .get(30..30usize.saturating_add(len))
         .ok_or_else(|| bad("write_raw length exceeds the message"))?;
-    // Meta+data payloads carry create-table requests after the blocks; only the blocks
-    // are read here (the tables must exist).
-    if raw_type != crate::tmq::message::RAW_TYPE_DATA
-        && raw_type != crate::tmq::message::RAW_TYPE_METADATA
-    {
-        return Err(bad(&format!(
-            "raw type {raw_type} is not supported by the dev server (only data, types 2 and 4)"
-        )));
+    if raw_type == RAW_TYPE_JSON_META {
+        return meta::replay(e, s, raw);
     }
-    for b in parse_tmq_raw_data(raw)? {
+    let blocks = match raw_type {
+        crate::tmq::message::RAW_TYPE_DATA => parse_tmq_raw_data(raw)?,
+        crate::tmq::message::RAW_TYPE_METADATA => {
+            // The tables an INSERT ... USING created come first (as TDengine's taosX
+            // replay creates them before it writes the rows).
+            let m = parse_tmq_raw_metadata(raw)?;
+            for req in &m.create_tables {
+                create_table(e, s, req)?;
+            }
+            m.blocks
+        }
+        _ => {
+            return Err(bad(&format!(
+                "raw type {raw_type} is not supported by the dev server (data types 2 and 4, \
+                 and its own meta type {RAW_TYPE_JSON_META})"
+            )))
+        }
+    };
+    write_blocks(e, s, &blocks)
+}
+
+/// Runs one create-table request of a meta+data payload. The dev server's are the table's
+/// JSON `create` document; TDengine's binary `SVCreateTbReq` is refused with a clear error.
+fn create_table(e: &crate::engine::Engine, s: &Session, req: &[u8]) -> Result<(), TaosError> {
+    if req.first() != Some(&b'{') {
+        return Err(bad(
+            "create-table request in TDengine's binary SVCreateTbReq encoding: not supported \
+             by the dev server (it carries JSON create documents)",
+        ));
+    }
+    meta::replay(e, s, req)
+}
+
+/// Writes the blocks of a data message; every block is checked before any is written
+/// (TDengine sends one submit).
+fn write_blocks(
+    e: &crate::engine::Engine,
+    s: &Session,
+    blocks: &[TmqRawBlock<'_>],
+) -> Result<(), TaosError> {
+    let mut writes = Vec::new();
+    for b in blocks {
         let table = b
             .table_name
             .as_deref()
@@ -99,7 +145,10 @@ fn write_raw(e: &crate::engine::Engine, s: &Session, data: &[u8]) -> Result<(), 
         let block = RawBlock::parse(b.block)?;
         let names: Vec<String> = b.columns.iter().map(|c| c.name.clone()).collect();
         let names = (!names.is_empty()).then_some(names);
-        write_block_rows(e, s, table, &block, names.as_deref())?;
+        writes.push(prepare_block(e, s, table, &block, names.as_deref())?);
+    }
+    for w in writes {
+        w.apply(e)?;
     }
     Ok(())
 }
@@ -111,44 +160,51 @@ fn write_block(
     with_fields: bool,
 ) -> Result<(), TaosError> {
     let short = || bad("raw block message too short");
-    let rows = u32_at(data, 24).ok_or_else(short)? as usize;
+    // The rows field (@24) is not used, as TDengine's client does not use it.
+    u32_at(data, 24).ok_or_else(short)?;
     let name_len = u16_at(data, 28).ok_or_else(short)? as usize;
     let name = data.get(30..30 + name_len).ok_or_else(short)?;
     let name = std::str::from_utf8(name).map_err(|_| bad("table name is not UTF-8"))?;
     let rest = &data[30 + name_len..];
     // The header's length field delimits the block (fields follow it in action 5).
     let block = RawBlock::parse(rest)?;
-    if block.rows() != rows {
-        return Err(bad(&format!(
-            "block has {} rows, message says {rows}",
-            block.rows()
-        )));
-    }
     let names = if with_fields {
         let fields = rest.get(block.len()..).ok_or_else(short)?;
-        let mut names = Vec::with_capacity(block.cols());
-        for c in 0..block.cols() {
-            let f = fields
-                .get(c * TAOS_FIELD_SIZE..(c + 1) * TAOS_FIELD_SIZE)
-                .ok_or_else(|| bad("fields shorter than the block's columns"))?;
-            let raw = &f[..65];
-            let end = raw.iter().position(|b| *b == 0).unwrap_or(raw.len());
-            names.push(String::from_utf8_lossy(&raw[..end]).into_owned());
+        // One TAOS_FIELD per block column, as TDengine's client demands (numFields).
+        if fields.len() != block.cols() * TAOS_FIELD_SIZE {
+            return Err(TaosError::new(
+                taos_wire::error::codes::TSDB_CODE_INVALID_PARA,
+                format!(
+                    "numFields:{} != numOfCols:{}",
+                    fields.len() / TAOS_FIELD_SIZE,
+                    block.cols()
+                ),
+            ));
         }
+        let names = fields
+            .chunks_exact(TAOS_FIELD_SIZE)
+            .map(|f| {
+                let raw = &f[..65];
+                let end = raw.iter().position(|b| *b == 0).unwrap_or(raw.len());
+                String::from_utf8_lossy(&raw[..end]).into_owned()
+            })
+            .collect::<Vec<_>>();
         Some(names)
     } else {
         None
     };
-    write_block_rows(e, s, name, &block, names.as_deref())
+    prepare_block(e, s, name, &block, names.as_deref())?.apply(e)?;
+    Ok(())
 }
 
-fn write_block_rows(
+/// Decodes a block's cells and checks them against `table` (see [`prepare_rows`]).
+fn prepare_block(
     e: &crate::engine::Engine,
     s: &Session,
     table: &str,
     b: &RawBlock,
     names: Option<&[String]>,
-) -> Result<(), TaosError> {
+) -> Result<PreparedWrite, TaosError> {
     let types: Vec<u8> = (0..b.cols()).map(|c| b.col_type(c)).collect();
     let mut rows = Vec::with_capacity(b.rows());
     for r in 0..b.rows() {
@@ -158,7 +214,7 @@ fn write_block_rows(
         }
         rows.push(row);
     }
-    write_rows(e, s, table, names, &types, rows).map(|_| ())
+    prepare_rows(e, s, table, names, &types, rows)
 }
 
 /// One cell of a raw block as an engine value.
