@@ -1728,10 +1728,10 @@ int taos_stmt2_prepare(TAOS_STMT2 *stmt, const char *sql, unsigned long length);
 /**
  * Binds `bindv->count` tables (names, tags, columns) for the next exec. A NULL
  * `bind_cols` (or entry) on an insert names the table and binds its tags only, as
- * TDengine (a child table is created, no rows). `col_idx` -1 binds every column; `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its
- * one bind, in order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) is
- * not supported (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse
- * them at once.
+ * TDengine (a child table is created, no rows). `col_idx` -1 binds every column;
+ * `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its one bind, in
+ * order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) fails with
+ * `TSDB_CODE_OPS_NOT_SUPPORT`. Buffers are copied: the caller may reuse them at once.
  */
 int taos_stmt2_bind_param(TAOS_STMT2 *stmt, struct TAOS_STMT2_BINDV *bindv, int32_t col_idx);
 

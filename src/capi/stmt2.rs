@@ -572,10 +572,10 @@ pub extern "C" fn taos_stmt2_prepare(
 
 /// Binds `bindv->count` tables (names, tags, columns) for the next exec. A NULL
 /// `bind_cols` (or entry) on an insert names the table and binds its tags only, as
-/// TDengine (a child table is created, no rows). `col_idx` -1 binds every column; `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its
-/// one bind, in order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) is
-/// not supported (`TSDB_CODE_OPS_NOT_SUPPORT`). Buffers are copied: the caller may reuse
-/// them at once.
+/// TDengine (a child table is created, no rows). `col_idx` -1 binds every column;
+/// `col_idx` >= 0 binds that column only, with `bind_cols[t]` pointing to its one bind, in
+/// order 0, 1, ... as native (see `Stmt2::bind_single`); row binding (-2) fails with
+/// `TSDB_CODE_OPS_NOT_SUPPORT`. Buffers are copied: the caller may reuse them at once.
 #[no_mangle]
 pub extern "C" fn taos_stmt2_bind_param(
     stmt: *mut TAOS_STMT2,
