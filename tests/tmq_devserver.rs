@@ -204,6 +204,95 @@ fn client_commit_message_commits_its_vgroup_at_its_end() {
     h.stop();
 }
 
+/// The end of every message kind (data from many small writes, meta+data from auto-created
+/// tables, meta from a `with meta` topic) equals the position the server reports right after
+/// it: data messages take it from the raw payload's response offset, meta messages from
+/// `position`. Committing a message then resumes a new consumer right after it.
+#[test]
+fn client_end_offset_is_the_position_after_each_message() {
+    let h = server();
+    let mut o =
+        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
+            .unwrap();
+    o.read_timeout = Duration::from_secs(20);
+    let conn = Connection::connect(&o).expect("connect");
+    exec(&conn, "create database te wal_retention_period 86400");
+    exec(&conn, "create topic te_topic with meta as database te");
+    exec(
+        &conn,
+        "create stable te.st (ts timestamp, v int) tags (t int)",
+    );
+    for t in 0..4 {
+        exec(
+            &conn,
+            &format!("create table te.c{t} using te.st tags ({t})"),
+        );
+    }
+    // More single-row writes per vgroup than one message takes (64 entries).
+    for i in 0..300i64 {
+        exec(
+            &conn,
+            &format!(
+                "insert into te.c{} values ({}, {i})",
+                i % 4,
+                1_700_000_000_000 + i
+            ),
+        );
+    }
+    // Auto-created tables: meta+data messages.
+    for t in 10..14 {
+        exec(
+            &conn,
+            &format!("insert into te.d{t} using te.st tags ({t}) values (1700000000000, {t})"),
+        );
+    }
+    conn.close();
+
+    let c = Consumer::new(ConsumerConfig::from_entries(&conf(&h, "ge")).unwrap(), None).unwrap();
+    c.subscribe(&["te_topic".to_string()]).unwrap();
+    let (mut kinds, mut per_vg) = (BTreeMap::new(), BTreeMap::new());
+    let mut last_data = None;
+    while let Some(m) = c.poll(500).unwrap() {
+        let end = m.end_offset.expect("every message has an end");
+        assert!(end > m.offset, "end {end} after start {}", m.offset);
+        assert_eq!(c.position(&m.topic, m.vgroup_id).unwrap(), end);
+        if m.has_data() {
+            // The raw payload carries (start, end).
+            let (_, raw) = m.raw().unwrap();
+            let offs = taos_wire::tmq_raw::parse_tmq_raw_offsets(&raw).unwrap();
+            assert_eq!((offs.req, offs.rsp), (Some(m.offset), Some(end)));
+            last_data = Some((m.topic.clone(), m.vgroup_id, m.offset, end));
+        }
+        *kinds.entry(m.message_type).or_insert(0) += 1;
+        *per_vg.entry(m.vgroup_id).or_insert(0) += 1;
+    }
+    assert_eq!(
+        kinds.len(),
+        3,
+        "data, meta and meta+data messages: {kinds:?}"
+    );
+    assert!(
+        per_vg.values().all(|&n| n >= 3),
+        "several messages per vgroup: {per_vg:?}"
+    );
+    let (topic, vg, start, end) = last_data.unwrap();
+    c.commit_offset(&topic, vg, start).unwrap();
+    c.close();
+    // A fresh consumer of the group resumes at the committed start: the same message again.
+    let c = Consumer::new(ConsumerConfig::from_entries(&conf(&h, "ge")).unwrap(), None).unwrap();
+    c.subscribe(&["te_topic".to_string()]).unwrap();
+    let mut again = None;
+    while let Some(m) = c.poll(500).unwrap() {
+        if m.vgroup_id == vg {
+            again = Some((m.offset, m.end_offset));
+            break;
+        }
+    }
+    assert_eq!(again, Some((start, Some(end))));
+    c.close();
+    h.stop();
+}
+
 fn cstr(p: *const std::ffi::c_char) -> String {
     assert!(!p.is_null());
     unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string()
@@ -336,6 +425,53 @@ fn bench_consume_throughput() {
     println!(
         "tmq consume: {rows} rows in {msgs} messages, {secs:.3} s, {:.0} rows/s",
         rows as f64 / secs
+    );
+    cons.close();
+    c.close();
+    h.stop();
+}
+
+/// Per-message cost with small messages (one row per table, 32 tables per write), where a
+/// round trip per message shows (run with `--release --ignored`).
+#[test]
+#[ignore = "benchmark; run with --release -- --ignored --nocapture"]
+fn bench_consume_small_messages() {
+    let h = server();
+    let mut o =
+        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
+            .unwrap();
+    o.read_timeout = Duration::from_secs(60);
+    let c = Connection::connect(&o).expect("connect");
+    exec(&c, "create database ts wal_retention_period 86400");
+    exec(&c, "create stable ts.st (ts timestamp, v int) tags (t int)");
+    let tables = 32;
+    for t in 0..tables {
+        exec(&c, &format!("create table ts.c{t} using ts.st tags ({t})"));
+    }
+    let writes = 300;
+    for w in 0..writes {
+        let parts: Vec<String> = (0..tables)
+            .map(|t| format!("ts.c{t} values ({}, {w})", 1_700_000_000_000i64 + w as i64))
+            .collect();
+        exec(&c, &format!("insert into {}", parts.join(" ")));
+    }
+    exec(&c, "create topic ts_topic as select ts, v from ts.st");
+    let cons = Consumer::new(ConsumerConfig::from_entries(&conf(&h, "bs")).unwrap(), None).unwrap();
+    cons.subscribe(&["ts_topic".to_string()]).unwrap();
+    let t = std::time::Instant::now();
+    let (mut rows, mut msgs) = (0usize, 0usize);
+    let mut secs = 0.0;
+    while let Some(msg) = cons.poll(500).unwrap() {
+        msgs += 1;
+        while let Some(b) = msg.next_block().unwrap() {
+            rows += taos_wire::RawBlock::parse(&b.bytes).unwrap().rows();
+        }
+        secs = t.elapsed().as_secs_f64();
+    }
+    assert_eq!(rows, writes * tables);
+    println!(
+        "tmq consume small: {rows} rows in {msgs} messages, {secs:.3} s, {:.1} us/message",
+        secs * 1e6 / msgs as f64
     );
     cons.close();
     c.close();

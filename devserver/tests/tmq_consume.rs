@@ -17,7 +17,7 @@ use taos_wire::block::RawBlock;
 use taos_wire::tmq::{
     parse_fetch_raw_data, parse_tmq_fetch_block, parse_tmq_fetch_raw, FetchRawData,
 };
-use taos_wire::tmq_raw::parse_tmq_raw_data;
+use taos_wire::tmq_raw::{parse_tmq_raw_data, parse_tmq_raw_offsets};
 
 /// `committed` when nothing is committed.
 const NO_COMMITTED: i64 = -2147467247;
@@ -547,6 +547,19 @@ fn raw_paths_b_and_c() {
     let blocks = parse_tmq_raw_data(d.raw).unwrap();
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0].table_name.as_deref(), Some("d0"));
+    // The offsets header: where the message starts (the poll's offset) and where the
+    // consumer stands after it (its position).
+    let offs = parse_tmq_raw_offsets(d.raw).unwrap();
+    let vg = p["vgroup_id"].as_i64().unwrap();
+    let pos = t.ask(
+        "position",
+        json!({"topic_vgroup_ids": [{"topic": "tq", "vgroup_id": vg}]}),
+    );
+    assert_eq!(
+        (offs.req, offs.rsp),
+        (p["offset"].as_i64(), pos["position"][0].as_i64())
+    );
+    assert!(offs.rsp > offs.req, "{offs:?}");
     let names: Vec<&str> = blocks[0].columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["ts", "v", "s"]);
     let b = RawBlock::parse(blocks[0].block).unwrap();

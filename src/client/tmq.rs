@@ -18,7 +18,7 @@ use taos_wire::json::{self, Envelope};
 use taos_wire::tmq::{
     parse_fetch_raw_data, parse_tmq_fetch_block, parse_tmq_fetch_raw, FetchRawData,
 };
-use taos_wire::tmq_raw::parse_tmq_raw_data;
+use taos_wire::tmq_raw::{parse_tmq_raw_data, parse_tmq_raw_offsets};
 use taos_wire::types as wt;
 
 use super::config::{self, ConnectOptions};
@@ -480,6 +480,15 @@ fn fetch_raw_old(shared: &Shared, message_id: u64) -> Result<(u16, Vec<u8>)> {
     }
 }
 
+/// The message's end (native commits a message there: TDengine's `rspOffset`) from a raw
+/// payload's offsets header: `None` unless it is a log version past the message's start
+/// `start` (a message with rows always advances), so a payload that repeats the start or
+/// carries a snapshot offset leaves the end to the `position` request.
+fn end_from_raw(raw: &[u8], start: i64) -> Option<i64> {
+    let rsp = parse_tmq_raw_offsets(raw).ok()?.rsp?;
+    (rsp > start.max(-1)).then_some(rsp)
+}
+
 /// Splits a raw payload into owned blocks with their schemas.
 pub fn blocks_from_raw(raw: &[u8]) -> Result<VecDeque<MessageBlock>> {
     Ok(parse_tmq_raw_data(raw)?
@@ -889,15 +898,14 @@ impl Consumer {
             )?;
             if p.have_message {
                 self.state.lock().last_id = p.message_id;
-                // The poll reply names where the message started; native commits a message
-                // at its end (the next position), which the server reports as `position`
-                // until the next poll of this socket.
-                let end = self
-                    .position(&p.topic, p.vgroup_id)
-                    .ok()
-                    .filter(|&o| o >= 0);
+                let (topic, vgroup_id) = (p.topic.clone(), p.vgroup_id);
                 let mut m = self.build_message(p)?;
-                m.end_offset = end;
+                if m.end_offset.is_none() {
+                    // No raw payload (path A, meta messages) or no log offset in it: the
+                    // server reports the message's end as `position` until the next poll of
+                    // this socket.
+                    m.end_offset = self.position(&topic, vgroup_id).ok().filter(|&o| o >= 0);
+                }
                 return Ok(Some(m));
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -928,6 +936,7 @@ impl Consumer {
         let blocks = if self.shared.raw_path {
             let (ty, raw) = fetch_raw_data(&self.shared, m.message_id)?;
             let blocks = blocks_from_raw(&raw)?;
+            m.end_offset = end_from_raw(&raw, m.offset);
             m.raw = Some(Arc::new((ty, raw)));
             blocks
         } else {
@@ -1132,7 +1141,37 @@ pub fn write_raw_block(
 
 #[cfg(test)]
 mod tests {
-    use super::raw_member;
+    use super::{end_from_raw, raw_member};
+    use taos_wire::tmq_raw::{encode_tmq_raw_data, encode_tmq_raw_data_span};
+
+    #[test]
+    fn end_comes_from_a_log_response_offset_past_the_start() {
+        assert_eq!(
+            end_from_raw(&encode_tmq_raw_data_span(5, 9, &[]), 5),
+            Some(9)
+        );
+        assert_eq!(
+            end_from_raw(&encode_tmq_raw_data_span(0, 1, &[]), 0),
+            Some(1)
+        );
+        // Start repeated, end before the start, snapshot or skipped header, bad payload:
+        // left to the `position` request.
+        assert_eq!(end_from_raw(&encode_tmq_raw_data(5, &[]), 5), None);
+        assert_eq!(end_from_raw(&encode_tmq_raw_data_span(5, 3, &[]), 5), None);
+        assert_eq!(
+            end_from_raw(&encode_tmq_raw_data_span(5, -1, &[]), -7),
+            None
+        );
+        let mut snap = vec![1u8];
+        snap.extend_from_slice(&5i64.to_le_bytes());
+        snap.push(2);
+        snap.extend_from_slice(&[9; 16]);
+        snap.extend_from_slice(&0i32.to_le_bytes());
+        assert_eq!(end_from_raw(&snap, 5), None);
+        assert_eq!(end_from_raw(&[100, 1, 0, 0, 0, 9, 0, 0, 0, 0], 5), None);
+        assert_eq!(end_from_raw(&[1, 2, 3], 0), None);
+        assert_eq!(end_from_raw(&[], 0), None);
+    }
 
     #[test]
     fn raw_member_keeps_the_value_text() {

@@ -63,8 +63,14 @@ fn put_cstr(out: &mut Vec<u8>, s: &str) {
 /// Encodes a data message: the simple offsets header (`01` + `offset` twice), then `blocks`
 /// with schemas; table names are written when every block has one.
 pub fn encode_tmq_raw_data(offset: i64, blocks: &[TmqRawBlock<'_>]) -> Vec<u8> {
+    encode_tmq_raw_data_span(offset, offset, blocks)
+}
+
+/// Encodes a data message like [`encode_tmq_raw_data`], with distinct log offsets: `req`
+/// where the message starts, `rsp` the version right after it (TDengine's `rspOffset`).
+pub fn encode_tmq_raw_data_span(req: i64, rsp: i64, blocks: &[TmqRawBlock<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + blocks.iter().map(|b| b.block.len() + 64).sum::<usize>());
-    encode_blocks(&mut out, offset, blocks);
+    encode_blocks(&mut out, [req, rsp], blocks);
     out
 }
 
@@ -77,7 +83,18 @@ pub fn encode_tmq_raw_metadata(
     blocks: &[TmqRawBlock<'_>],
     create_tables: &[Vec<u8>],
 ) -> Vec<u8> {
-    let mut out = encode_tmq_raw_data(offset, blocks);
+    encode_tmq_raw_metadata_span(offset, offset, blocks, create_tables)
+}
+
+/// Encodes a meta+data message like [`encode_tmq_raw_metadata`], with distinct request and
+/// response log offsets (see [`encode_tmq_raw_data_span`]).
+pub fn encode_tmq_raw_metadata_span(
+    req: i64,
+    rsp: i64,
+    blocks: &[TmqRawBlock<'_>],
+    create_tables: &[Vec<u8>],
+) -> Vec<u8> {
+    let mut out = encode_tmq_raw_data_span(req, rsp, blocks);
     out.extend_from_slice(
         &i32::try_from(create_tables.len())
             .unwrap_or(i32::MAX)
@@ -90,8 +107,8 @@ pub fn encode_tmq_raw_metadata(
     out
 }
 
-fn encode_blocks(out: &mut Vec<u8>, offset: i64, blocks: &[TmqRawBlock<'_>]) {
-    for _ in 0..2 {
+fn encode_blocks(out: &mut Vec<u8>, offsets: [i64; 2], blocks: &[TmqRawBlock<'_>]) {
+    for offset in offsets {
         out.push(1);
         out.extend_from_slice(&offset.to_le_bytes());
     }
@@ -176,13 +193,52 @@ impl<'a> Reader<'a> {
         Ok(String::from_utf8_lossy(raw).into_owned())
     }
 
-    fn offset(&mut self) -> Result<(), TaosError> {
+    /// One serialized `STqOffsetVal`: its log version for a log offset (type 1), `None` for
+    /// a snapshot offset (types 2/3: a uid and a timestamp, no WAL position).
+    fn offset(&mut self) -> Result<Option<i64>, TaosError> {
         match self.u8()? {
-            1 => self.take(8).map(|_| ()),
-            2 | 3 => self.take(16).map(|_| ()),
+            1 => {
+                let b: [u8; 8] = self.take(8)?.try_into().map_err(|_| bad("offset"))?;
+                Ok(Some(i64::from_le_bytes(b)))
+            }
+            2 | 3 => self.take(16).map(|_| None),
             t => Err(bad(format!("unknown offset type {t}"))),
         }
     }
+
+    /// The offsets header (§4.8.1 step 1): (request, response) log offsets, both `None`
+    /// for the `v >= 100` form, whose skipped bytes are not decoded.
+    fn header(&mut self) -> Result<TmqRawOffsets, TaosError> {
+        let first = *self.buf.first().ok_or_else(|| bad("empty"))?;
+        if first >= 100 {
+            self.u8()?;
+            let skip = read_u32(self.buf, 1).ok_or_else(|| bad("truncated header"))? as usize;
+            self.take(4)?;
+            self.take(skip)?;
+            return Ok(TmqRawOffsets::default());
+        }
+        let req = self.offset()?;
+        let rsp = self.offset()?;
+        Ok(TmqRawOffsets { req, rsp })
+    }
+}
+
+/// The offsets header of a TMQ raw payload: TDengine's `reqOffset` and `rspOffset` of the
+/// message, as log versions. `rsp` is where the message ends (the next version to read,
+/// what native commits for the message and reports as its position afterwards).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TmqRawOffsets {
+    /// Request offset: the log version the read started from; `None` when not a log offset
+    /// or not decodable.
+    pub req: Option<i64>,
+    /// Response offset: the log version right after the message; `None` when not a log
+    /// offset or not decodable.
+    pub rsp: Option<i64>,
+}
+
+/// Decodes only the offsets header of a TMQ raw payload (data or meta+data).
+pub fn parse_tmq_raw_offsets(raw: &[u8]) -> Result<TmqRawOffsets, TaosError> {
+    Reader { buf: raw, at: 0 }.header()
 }
 
 /// Decodes a data message into its blocks (raw blocks borrowed from `raw`). Bytes after the
@@ -226,16 +282,7 @@ pub fn parse_tmq_raw_metadata(raw: &[u8]) -> Result<TmqRawMetaData<'_>, TaosErro
 
 fn parse_blocks<'a>(r: &mut Reader<'a>) -> Result<Vec<TmqRawBlock<'a>>, TaosError> {
     let raw = r.buf;
-    let first = *raw.first().ok_or_else(|| bad("empty"))?;
-    if first >= 100 {
-        r.u8()?;
-        let skip = read_u32(raw, 1).ok_or_else(|| bad("truncated header"))? as usize;
-        r.take(4)?;
-        r.take(skip)?;
-    } else {
-        r.offset()?;
-        r.offset()?;
-    }
+    r.header()?;
     let n = read_i32(raw, r.at).ok_or_else(|| bad("truncated block count"))?;
     r.take(4)?;
     let n = usize::try_from(n).map_err(|_| bad("negative block count"))?;
@@ -378,6 +425,17 @@ mod tests {
         let mut v100 = vec![100u8, 3, 0, 0, 0, 9, 9, 9];
         v100.extend_from_slice(&raw[18..]);
         assert_eq!(parse_tmq_raw_data(&v100).unwrap(), blocks);
+        // The offsets: both log versions; the v >= 100 form leaves them unknown.
+        let both = TmqRawOffsets {
+            req: Some(7),
+            rsp: Some(7),
+        };
+        assert_eq!(parse_tmq_raw_offsets(&raw).unwrap(), both);
+        assert_eq!(
+            parse_tmq_raw_offsets(&v100).unwrap(),
+            TmqRawOffsets::default()
+        );
+        assert!(parse_tmq_raw_offsets(&v100[..6]).is_err());
         let mut bad_type = raw.clone();
         bad_type[0] = 7;
         assert!(parse_tmq_raw_data(&bad_type).is_err());
@@ -415,6 +473,64 @@ mod tests {
         for cut in plain.len() + 1..raw.len() {
             assert!(parse_tmq_raw_metadata(&raw[..cut]).is_err(), "cut {cut}");
         }
+    }
+
+    #[test]
+    fn offsets_header() {
+        let b = block(2);
+        let blocks = vec![TmqRawBlock {
+            block: &b,
+            precision: 0,
+            sversion: 1,
+            columns: vec![],
+            table_name: Some("t".into()),
+        }];
+        let raw = encode_tmq_raw_data_span(5, 9, &blocks);
+        assert_eq!(&raw[..9], [&[1u8][..], &5i64.to_le_bytes()].concat());
+        assert_eq!(&raw[9..18], [&[1u8][..], &9i64.to_le_bytes()].concat());
+        let want = TmqRawOffsets {
+            req: Some(5),
+            rsp: Some(9),
+        };
+        assert_eq!(parse_tmq_raw_offsets(&raw).unwrap(), want);
+        assert_eq!(parse_tmq_raw_data(&raw).unwrap(), blocks);
+        let meta = encode_tmq_raw_metadata_span(-3, i64::MAX, &blocks, &[vec![1, 2]]);
+        assert_eq!(
+            parse_tmq_raw_offsets(&meta).unwrap(),
+            TmqRawOffsets {
+                req: Some(-3),
+                rsp: Some(i64::MAX),
+            }
+        );
+        assert_eq!(parse_tmq_raw_metadata(&meta).unwrap().blocks, blocks);
+        // Snapshot offsets (types 2/3: uid + ts) carry no log version.
+        let mut snap = vec![2u8];
+        snap.extend_from_slice(&[0xAB; 16]);
+        snap.push(1);
+        snap.extend_from_slice(&42i64.to_le_bytes());
+        snap.extend_from_slice(&raw[18..]);
+        assert_eq!(
+            parse_tmq_raw_offsets(&snap).unwrap(),
+            TmqRawOffsets {
+                req: None,
+                rsp: Some(42),
+            }
+        );
+        assert_eq!(parse_tmq_raw_data(&snap).unwrap(), blocks);
+        snap[17] = 3;
+        snap.splice(18..26, [0xCD; 16]);
+        assert_eq!(
+            parse_tmq_raw_offsets(&snap).unwrap(),
+            TmqRawOffsets::default()
+        );
+        assert_eq!(parse_tmq_raw_data(&snap).unwrap(), blocks);
+        // Truncated headers and unknown types are errors.
+        for cut in 0..18 {
+            assert!(parse_tmq_raw_offsets(&raw[..cut]).is_err(), "cut {cut}");
+        }
+        let mut bad = raw.clone();
+        bad[9] = 4;
+        assert!(parse_tmq_raw_offsets(&bad).is_err());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! A polled TMQ message: the blocks one poll hands out, and their encodings for the three
 //! fetch paths (block by block, `fetch_raw`, `fetch_raw_data`).
 
-use taos_wire::tmq_raw::{encode_tmq_raw_data, encode_tmq_raw_metadata, TmqRawBlock, TmqRawColumn};
+use taos_wire::tmq_raw::{
+    encode_tmq_raw_data_span, encode_tmq_raw_metadata_span, TmqRawBlock, TmqRawColumn,
+};
 
 use crate::engine::ResultSet;
 
@@ -30,6 +32,9 @@ pub struct Message {
     pub vgroup_id: i32,
     /// Request offset: the version the read started from.
     pub offset: i64,
+    /// Response offset: the version right after the message, where the consumer's
+    /// `position` stands once it is polled (TDengine's `rspOffset`).
+    pub end: i64,
     /// Poll `message_type` (1 data).
     pub kind: i32,
     /// Data blocks.
@@ -51,7 +56,8 @@ impl Message {
         }
     }
 
-    /// The TMQ raw payload (§4.8) of the whole message.
+    /// The TMQ raw payload (§4.8) of the whole message; its offsets header carries the
+    /// message's start and end (`offset`, `end`).
     pub fn raw_data(&self) -> Vec<u8> {
         let encoded: Vec<Vec<u8>> = self
             .blocks
@@ -91,8 +97,8 @@ impl Message {
                 .iter()
                 .map(|j| serde_json::to_vec(j).unwrap_or_default())
                 .collect();
-            return encode_tmq_raw_metadata(self.offset, &blocks, &creates);
+            return encode_tmq_raw_metadata_span(self.offset, self.end, &blocks, &creates);
         }
-        encode_tmq_raw_data(self.offset, &blocks)
+        encode_tmq_raw_data_span(self.offset, self.end, &blocks)
     }
 }
