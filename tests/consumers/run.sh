@@ -123,8 +123,8 @@ fi
 
 # 4b. driver-go's OWN tests (shipped in the module), built against our header and library: the
 #     packages that need no server, plus the server-backed tests of the query path that the
-#     dev server can serve, incl. stmt/stmt2/schemaless (TMQ is not tested here; DECIMAL/BLOB,
-#     SHOW USERS/GRANTS, perf_connections are dev-server gaps; see FINDINGS.md).
+#     dev server can serve, incl. stmt/stmt2/schemaless and TMQ (DECIMAL/BLOB, SHOW USERS/GRANTS,
+#     perf_connections are dev-server gaps; see FINDINGS.md).
 if want go-upstream; then
     note "driver-go v3 upstream tests"
     export CGO_ENABLED=1 CGO_CFLAGS="-I$INC" CGO_LDFLAGS="-L$LIB" GOTOOLCHAIN=local GOFLAGS=-mod=readonly
@@ -140,13 +140,19 @@ if want go-upstream; then
             ./common/tdversion ./common/tmq ./errors ./types ./af/locker ./af/async ./wrapper/cgo \
             ./wrapper/handler ./wrapper/thread
         export TD_3360_TEST=1
-        go test -count=1 -v -timeout 300s ./wrapper -run '^(TestReadBlock_3360|TestFetchLengths|TestRowsHeader_TypeDatabaseName|TestRowsHeader_ScanType|TestFetchRowJSON|TestTaosQueryA|TestError|TestAffectedRows|TestTaosGetClientInfo|TestTaosGetCurrentDB|TestTaosGetServerInfo|TestSetConfig|TestTaosResetCurrentDB)$'
+        go test -count=1 -v -timeout 300s ./wrapper -run '^(TestReadBlock_3360|TestFetchLengths|TestRowsHeader_TypeDatabaseName|TestRowsHeader_ScanType|TestFetchRowJSON|TestTaosQueryA|TestError|TestAffectedRows|TestTaosGetClientInfo|TestTaosGetCurrentDB|TestTaosGetServerInfo|TestSetConfig|TestTaosResetCurrentDB|TestTaosLoadTableInfo|TestTaosSetConnMode)$'
         # stmt / stmt2 / schemaless through the wrapper (the failing ones are listed in FINDINGS.md).
         go test -count=1 -v -timeout 300s ./wrapper -run '^(TestSchemalessTelnet|TestSchemalessInfluxDB|TestSchemalessRawTelnet|TestSchemalessRawInfluxDB|TestTaosSchemalessInsertRawWithReqID|TestTaosSchemalessInsertWithReqID|TestTaosSchemalessInsertTTL|TestTaosSchemalessInsertTTLWithReqID|TestTaosSchemalessInsertRawTTL|TestTaosSchemalessInsertRawTTLWithReqID|TestTaosSchemalessInsertRawTTLWithReqIDTBNameKey|TestStmt2BindData|TestStmt2BindMultiTables|TestTaosStmt2GetStbFields|TestWrongParseStmt2StbFields|TestStmt2BindError|TestStmt|TestStmtExec|TestStmtQuery|TestTaosStmtGetParam)$'
+        # Re-enabled after FINDINGS.md 5, 6, D1, D2 were fixed (2026-11-24).
+        go test -count=1 -v -timeout 300s ./wrapper -run '^(TestStmt2Query|TestStmt2QueryBytes|TestStmt2QueryAllType|TestStmt2QueryAllTypeBytes|TestStmt2BindBinary|TestStmt2BindTbnameAsValue|TestStmt2AllType|TestStmt2AllTypeBytes|TestTaosStmt2BindBinaryParse|TestTaosStmtSetTags|TestStmtJson|TestStmt2Json)$'
+        # TMQ: the consumer tests that do not hardcode td.connect.ip/port 127.0.0.1:6030 and do not
+        # need a `vgroups 1` database (FINDINGS.md, TMQ section).
+        go test -count=1 -v -timeout 120s ./af/tmq -run '^(TestConfig|TestList|Test_tmqError|TestTimezone)$'
+        go test -count=1 -v -timeout 300s ./wrapper -run '^(TestTMQ|TestTMQList|TestTMQDB|TestTMQDBMultiTable|TestTMQDBMultiInsert|TestTMQAutoCreateTable|TestTMQModify)$'
         # Alone: it points the process at /etc/taos, after which host-less connects cannot find the dev server.
         go test -count=1 -v -timeout 60s ./wrapper -run '^TestTaosOptions$'
         go test -count=1 -v -timeout 300s ./taosSql -run '^(TestTaosConn_ExecContext|TestWrongReqID|TestTimezone|TestEmptyQuery|TestErrorQuery)$'
-        go test -count=1 -v -timeout 300s ./af -run '^(TestOpen|TestQuery|TestConnector_ExecWithReqID|TestConnector_QueryWithReqID|TestNewConnector|TestSelectDB|TestOpenTSDBInsertJsonPayloadWrong|TestStmtExec|TestFastInsert|TestFastInsertWithSetTableNameTag|TestInfluxDBInsertLines|TestOpenTSDBInsertTelnetLines|TestOpenTSDBInsertJsonPayload|TestConnector_StmtExecuteWithReqID|TestConnector_InsertStmtWithReqID|TestInfluxDBInsertLinesWithReqID|TestOpenTSDBInsertTelnetLinesWithReqID|TestOpenTSDBInsertJsonPayloadWithReqID|TestNewStmt2|TestStmt2CallBackCallerPool)$'
+        go test -count=1 -v -timeout 300s ./af -run '^(TestOpen|TestQuery|TestConnector_ExecWithReqID|TestConnector_QueryWithReqID|TestNewConnector|TestSelectDB|TestOpenTSDBInsertJsonPayloadWrong|TestStmtExec|TestFastInsert|TestFastInsertWithSetTableNameTag|TestInfluxDBInsertLines|TestOpenTSDBInsertTelnetLines|TestOpenTSDBInsertJsonPayload|TestConnector_StmtExecuteWithReqID|TestConnector_InsertStmtWithReqID|TestInfluxDBInsertLinesWithReqID|TestOpenTSDBInsertTelnetLinesWithReqID|TestOpenTSDBInsertJsonPayloadWithReqID|TestNewStmt2|TestStmt2CallBackCallerPool|TestStmt2_3360|TestStmt2Timezone|TestNewStmt|TestFastInsertWithSetTableName|TestFastInsertWithSetSubTableName)$'
     ) 2>&1 | tee "$WORK/go-up.log"
     p=$(grep -cE '^--- PASS' "$WORK/go-up.log"); f=$(grep -cE '^--- FAIL' "$WORK/go-up.log")
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))

@@ -14,3 +14,6 @@ pub fn dsn(db: Option<&str>) -> String {
         None => format!("ws://root:taosdata@{}", server_addr()),
     }
 }
+
+/// Data and value checks shared with tests/consumers/rust-native (which includes this file).
+pub mod checks;

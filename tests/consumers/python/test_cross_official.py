@@ -1,14 +1,13 @@
 """Both directions between the official WebSocket client (taos-ws-py, module `taosws`, talking to
 the dev server directly) and taospy over OUR libtaos.so: what one writes through stmt2 / stmt /
 schemaless, the other reads back identically."""
-import datetime
-
 import pytest
 import taos
 
+from checks import TS0, cell, normalise
+
 taosws = pytest.importorskip("taosws")
 
-TS0 = 1_700_000_000_000
 SCHEMA = (
     "(ts TIMESTAMP, c_bool BOOL, c_ti TINYINT, c_si SMALLINT, c_int INT, c_bi BIGINT, "
     "c_uti TINYINT UNSIGNED, c_usi SMALLINT UNSIGNED, c_ui INT UNSIGNED, c_ubi BIGINT UNSIGNED, "
@@ -44,21 +43,6 @@ def expected_rows():
         for i in range(3):
             out.append((name,) + tuple(col[i] for col in COLS) + tuple(tags))
     return out
-
-
-def epoch_ms(value):
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:  # taospy: naive local time (run.sh sets TZ=UTC)
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return round(value.timestamp() * 1000)
-    return int(value)
-
-
-def normalise(row):
-    out = [row[0], epoch_ms(row[1])]
-    for v in row[2:]:
-        out.append(bytes(v) if isinstance(v, (bytearray, memoryview)) else v)
-    return tuple(out)
 
 
 SELECT = "SELECT tbname, * FROM {db}.st ORDER BY tbname, ts"
@@ -236,20 +220,12 @@ def test_schemaless_same_tables_as_official(ws, conn, lines, ws_proto, our_proto
     assert official[1], "no supertable created"
     assert ours == official
     # Our library reads its own tables the same way the official client does.
-    ours_own = table_snapshot(lambda sql: [tuple(normalise_any(v) for v in r)
+    ours_own = table_snapshot(lambda sql: [tuple(cell(v) for v in r)
                                            for r in conn.query(sql).fetch_all()], dbs["ours"])
     assert ours_own == ours
-
-
-def normalise_any(v):
-    if isinstance(v, datetime.datetime):
-        return epoch_ms(v)
-    if isinstance(v, (bytearray, memoryview)):
-        return bytes(v)
-    return v
 
 
 def official_rows_raw(ws, sql):
     cur = ws.cursor()
     cur.execute(sql)
-    return [tuple(normalise_any(v) for v in r) for r in cur.fetchall()]
+    return [tuple(cell(v) for v in r) for r in cur.fetchall()]

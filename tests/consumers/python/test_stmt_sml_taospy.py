@@ -1,18 +1,9 @@
 """taospy 2.8.10's statement (v1), statement2 and schemaless APIs over OUR libtaos.so: parameterised
 queries and their results, raw schemaless payloads with req_id/ttl, and error codes."""
-import time
-
 import pytest
 import taos
 
-TS0 = 1_700_000_000_000
-
-
-def epoch_ms(value):
-    """taospy renders TIMESTAMP as naive local datetimes (run.sh sets TZ=UTC). taospy keeps a
-    process-wide zone once `taos.connect(timezone=…)` ran, so this file sorts before
-    test_taospy.py (whose test_zz_timezone_option sets one)."""
-    return round(time.mktime(value.timetuple()) * 1000 + value.microsecond / 1000)
+from checks import TS0, epoch_ms
 
 
 def fill(conn, db):

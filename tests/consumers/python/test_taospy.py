@@ -12,22 +12,7 @@ import taos
 from taos.cinterface import taos_fetch_rows_a, taos_free_result, taos_errstr
 from taos.result import TaosResult
 
-TS0 = 1_700_000_000_000
-POINT_1_2 = bytes.fromhex("0101000000000000000000f03f0000000000000040")
-
-
-def epoch_ms(value):
-    """Milliseconds since the epoch of a TIMESTAMP cell (taospy gives naive datetimes in local
-    time; run.sh sets TZ=UTC)."""
-    assert isinstance(value, datetime.datetime), repr(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return round(value.timestamp() * 1000)
-
-
-def full_code(exc):
-    """taos.Error.errno as the unsigned 32-bit TDengine code."""
-    return exc.errno & 0xFFFFFFFF
+from checks import POINT_1_2, TS0, epoch_ms, full_code, normalise
 
 
 def fresh_db(conn, name):
@@ -118,14 +103,6 @@ EXPECTED = [
     (TS0 + 2, False, -128, -32768, -(2**31), -(2**63), 0, 0, 0, 0, -0.125, 1e300,
      "", "", b"\x00", POINT_1_2, 7, "标签"),
 ]
-
-
-def normalise(row):
-    """Timestamp → epoch ms, binary cells → bytes, so rows compare with EXPECTED."""
-    out = [epoch_ms(row[0])]
-    for v in row[1:]:
-        out.append(bytes(v) if isinstance(v, (bytearray, memoryview)) else v)
-    return tuple(out)
 
 
 def row_path_expected():

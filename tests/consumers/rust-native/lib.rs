@@ -15,3 +15,8 @@ pub fn dsn(db: Option<&str>) -> String {
         None => format!("taos://root:taosdata@{}", server_addr()),
     }
 }
+
+/// Data and value checks shared with the WebSocket conformance suite: one file, compiled here
+/// against the crate in native mode.
+#[path = "../../conformance/rust/checks.rs"]
+pub mod checks;

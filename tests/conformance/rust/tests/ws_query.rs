@@ -1,6 +1,7 @@
 //! Connection, multi-block results, DDL/DML replies and error codes through the official client.
 use taos::sync::*;
 use taos::taos_query::common::Timestamp;
+use taos_conformance::checks::code_of;
 use taos_conformance::{dsn, server_addr};
 
 const TS0: i64 = 1_600_000_000_000;
@@ -12,12 +13,6 @@ fn connect(db: Option<&str>) -> Taos {
         .expect("dsn")
         .build()
         .expect("connect to dev server")
-}
-
-/// Masked TDengine code of a failed call (the official client keeps the low 16 bits).
-fn code_of<T: std::fmt::Debug>(r: Result<T, taos::Error>) -> i32 {
-    let err = r.expect_err("the call must fail");
-    i32::from(err.code())
 }
 
 #[test]

@@ -1,16 +1,11 @@
 //! Every data type, with NULLs, written with SQL and read back through the official client.
 use taos::sync::*;
 use taos::taos_query::common::Timestamp;
+use taos_conformance::checks::{
+    all_types_values, assert_rows, expected_all_types as expected_rows, fresh_db, with_tags,
+    ALL_TYPES_COLUMNS, ALL_TYPES_TYS, TS0,
+};
 use taos_conformance::dsn;
-
-const TS0: i64 = 1_700_000_000_000;
-
-/// WKB of `POINT(1 2)`, little-endian: byte order 1, type 1, x = 1.0, y = 2.0.
-const POINT_1_2: [u8; 21] = [
-    0x01, 0x01, 0x00, 0x00, 0x00, //
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F, //
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
-];
 
 fn connect(db: Option<&str>) -> Taos {
     TaosBuilder::from_dsn(dsn(db))
@@ -19,14 +14,12 @@ fn connect(db: Option<&str>) -> Taos {
         .expect("connect to dev server")
 }
 
+/// Database `db` with the shared every-type supertable (three tags here) and child `d1` holding
+/// the three shared rows.
 fn setup(taos: &Taos, db: &str) {
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(taos, db);
     taos.exec(format!(
-        "CREATE STABLE {db}.st (ts TIMESTAMP, c_bool BOOL, c_ti TINYINT, c_si SMALLINT, c_int INT, \
-         c_bi BIGINT, c_uti TINYINT UNSIGNED, c_usi SMALLINT UNSIGNED, c_ui INT UNSIGNED, \
-         c_ubi BIGINT UNSIGNED, c_f FLOAT, c_d DOUBLE, c_vc VARCHAR(20), c_nc NCHAR(10), \
-         c_vb VARBINARY(16), c_geo GEOMETRY(64)) TAGS (t_int INT, t_nc NCHAR(8), t_vc BINARY(12))"
+        "CREATE STABLE {db}.st ({ALL_TYPES_COLUMNS}) TAGS (t_int INT, t_nc NCHAR(8), t_vc BINARY(12))"
     ))
     .unwrap();
     taos.exec(format!(
@@ -34,88 +27,9 @@ fn setup(taos: &Taos, db: &str) {
     ))
     .unwrap();
     let affected = taos
-        .exec(format!(
-            "INSERT INTO {db}.d1 VALUES \
-             ({t0}, true, 127, 32767, 2147483647, 9223372036854775807, 255, 65535, 4294967295, \
-              18446744073709551615, 3.5, -2.25, 'hello', '中文ñ', '\\x0102ff', 'POINT(1 2)') \
-             ({t1}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) \
-             ({t2}, false, -128, -32768, -2147483648, -9223372036854775808, 0, 0, 0, 0, -0.125, 1e300, '', '', '\\x00', 'POINT(1 2)')",
-            t0 = TS0,
-            t1 = TS0 + 1,
-            t2 = TS0 + 2
-        ))
+        .exec(format!("INSERT INTO {db}.d1 VALUES {}", all_types_values()))
         .unwrap();
     assert_eq!(affected, 3, "INSERT of 3 rows must report 3 affected rows");
-}
-
-/// Expected values of the three rows of `setup`, columns then (for a supertable) tags.
-fn expected_rows() -> Vec<Vec<Value>> {
-    vec![
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0)),
-            Value::Bool(true),
-            Value::TinyInt(127),
-            Value::SmallInt(32767),
-            Value::Int(i32::MAX),
-            Value::BigInt(i64::MAX),
-            Value::UTinyInt(255),
-            Value::USmallInt(65535),
-            Value::UInt(u32::MAX),
-            Value::UBigInt(u64::MAX),
-            Value::Float(3.5),
-            Value::Double(-2.25),
-            Value::VarChar("hello".into()),
-            Value::NChar("中文ñ".into()),
-            Value::VarBinary(vec![1u8, 2, 0xff].into()),
-            Value::Geometry(POINT_1_2.to_vec().into()),
-        ],
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0 + 1)),
-            Value::Null(Ty::Bool),
-            Value::Null(Ty::TinyInt),
-            Value::Null(Ty::SmallInt),
-            Value::Null(Ty::Int),
-            Value::Null(Ty::BigInt),
-            Value::Null(Ty::UTinyInt),
-            Value::Null(Ty::USmallInt),
-            Value::Null(Ty::UInt),
-            Value::Null(Ty::UBigInt),
-            Value::Null(Ty::Float),
-            Value::Null(Ty::Double),
-            Value::Null(Ty::VarChar),
-            Value::Null(Ty::NChar),
-            Value::Null(Ty::VarBinary),
-            Value::Null(Ty::Geometry),
-        ],
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0 + 2)),
-            Value::Bool(false),
-            Value::TinyInt(-128),
-            Value::SmallInt(-32768),
-            Value::Int(i32::MIN),
-            Value::BigInt(i64::MIN),
-            Value::UTinyInt(0),
-            Value::USmallInt(0),
-            Value::UInt(0),
-            Value::UBigInt(0),
-            Value::Float(-0.125),
-            Value::Double(1e300),
-            Value::VarChar(String::new()),
-            Value::NChar(String::new()),
-            Value::VarBinary(vec![0u8].into()),
-            Value::Geometry(POINT_1_2.to_vec().into()),
-        ],
-    ]
-}
-
-fn assert_rows(got: &[Vec<Value>], want: &[Vec<Value>]) {
-    assert_eq!(got.len(), want.len(), "row count");
-    for (r, (g, w)) in got.iter().zip(want).enumerate() {
-        assert_eq!(g.len(), w.len(), "column count of row {r}");
-        for (c, (gv, wv)) in g.iter().zip(w).enumerate() {
-            assert_eq!(gv, wv, "row {r} column {c}");
-        }
-    }
 }
 
 #[test]
@@ -134,27 +48,7 @@ fn child_table_all_types_with_nulls() {
         ]
     );
     let types: Vec<Ty> = rs.fields().iter().map(|f| f.ty()).collect();
-    assert_eq!(
-        types,
-        [
-            Ty::Timestamp,
-            Ty::Bool,
-            Ty::TinyInt,
-            Ty::SmallInt,
-            Ty::Int,
-            Ty::BigInt,
-            Ty::UTinyInt,
-            Ty::USmallInt,
-            Ty::UInt,
-            Ty::UBigInt,
-            Ty::Float,
-            Ty::Double,
-            Ty::VarChar,
-            Ty::NChar,
-            Ty::VarBinary,
-            Ty::Geometry
-        ]
-    );
+    assert_eq!(types, ALL_TYPES_TYS);
     // Field lengths as TDengine reports them: fixed widths, declared lengths for var types.
     let bytes: Vec<u32> = rs.fields().iter().map(|f| f.bytes()).collect();
     assert_eq!(bytes, [8, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 20, 10, 16, 64]);
@@ -173,17 +67,14 @@ fn supertable_star_is_columns_then_tags() {
     let names: Vec<String> = rs.fields().iter().map(|f| f.name().to_string()).collect();
     assert_eq!(&names[16..], ["t_int", "t_nc", "t_vc"]);
     let rows = rs.to_rows_vec().unwrap();
-    let want: Vec<Vec<Value>> = expected_rows()
-        .into_iter()
-        .map(|mut r| {
-            r.extend([
-                Value::Int(7),
-                Value::NChar("标签".into()),
-                Value::VarChar("tagv".into()),
-            ]);
-            r
-        })
-        .collect();
+    let want = with_tags(
+        expected_rows(),
+        &[
+            Value::Int(7),
+            Value::NChar("标签".into()),
+            Value::VarChar("tagv".into()),
+        ],
+    );
     assert_rows(&rows, &want);
 }
 

@@ -2,27 +2,17 @@
 //! connect, query, every type with NULLs, multi-block results, errors.
 use taos::sync::*;
 use taos::taos_query::common::Timestamp;
+use taos_consumer_native::checks::{
+    all_types_values, assert_rows, code_of, expected_all_types, fresh_db, with_tags,
+    ALL_TYPES_COLUMNS, ALL_TYPES_TYS, TS0,
+};
 use taos_consumer_native::{dsn, server_addr};
-
-const TS0: i64 = 1_700_000_000_000;
-
-/// WKB of `POINT(1 2)`, little-endian.
-const POINT_1_2: [u8; 21] = [
-    0x01, 0x01, 0x00, 0x00, 0x00, //
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F, //
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
-];
 
 fn connect(db: Option<&str>) -> Taos {
     TaosBuilder::from_dsn(dsn(db))
         .expect("dsn / dlopen libtaos.so")
         .build()
         .expect("taos_connect through our libtaos.so")
-}
-
-/// Masked TDengine code of a failed call.
-fn code_of<T: std::fmt::Debug>(r: Result<T, taos::Error>) -> i32 {
-    i32::from(r.expect_err("the call must fail").code())
 }
 
 #[test]
@@ -42,25 +32,15 @@ fn wrong_password_fails_with_auth_code() {
 fn every_type_with_nulls() {
     let taos = connect(None);
     let db = "cn_rs_types";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
-        "CREATE STABLE {db}.st (ts TIMESTAMP, c_bool BOOL, c_ti TINYINT, c_si SMALLINT, c_int INT, \
-         c_bi BIGINT, c_uti TINYINT UNSIGNED, c_usi SMALLINT UNSIGNED, c_ui INT UNSIGNED, \
-         c_ubi BIGINT UNSIGNED, c_f FLOAT, c_d DOUBLE, c_vc VARCHAR(20), c_nc NCHAR(10), \
-         c_vb VARBINARY(16), c_geo GEOMETRY(64)) TAGS (t_int INT, t_nc NCHAR(8))"
+        "CREATE STABLE {db}.st ({ALL_TYPES_COLUMNS}) TAGS (t_int INT, t_nc NCHAR(8))"
     ))
     .unwrap();
     let n = taos
         .exec(format!(
-            "INSERT INTO {db}.d1 USING {db}.st TAGS (7, '标签') VALUES \
-             ({t0}, true, 127, 32767, 2147483647, 9223372036854775807, 255, 65535, 4294967295, \
-              18446744073709551615, 3.5, -2.25, 'hello', '中文ñ', '\\x0102ff', 'POINT(1 2)') \
-             ({t1}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) \
-             ({t2}, false, -128, -32768, -2147483648, -9223372036854775808, 0, 0, 0, 0, -0.125, 1e300, '', '', '\\x00', 'POINT(1 2)')",
-            t0 = TS0,
-            t1 = TS0 + 1,
-            t2 = TS0 + 2
+            "INSERT INTO {db}.d1 USING {db}.st TAGS (7, '标签') VALUES {}",
+            all_types_values()
         ))
         .unwrap();
     assert_eq!(n, 3);
@@ -68,102 +48,16 @@ fn every_type_with_nulls() {
         .query(format!("SELECT * FROM {db}.st ORDER BY ts"))
         .unwrap();
     let tys: Vec<Ty> = rs.fields().iter().map(|f| f.ty()).collect();
-    assert_eq!(
-        tys,
-        [
-            Ty::Timestamp,
-            Ty::Bool,
-            Ty::TinyInt,
-            Ty::SmallInt,
-            Ty::Int,
-            Ty::BigInt,
-            Ty::UTinyInt,
-            Ty::USmallInt,
-            Ty::UInt,
-            Ty::UBigInt,
-            Ty::Float,
-            Ty::Double,
-            Ty::VarChar,
-            Ty::NChar,
-            Ty::VarBinary,
-            Ty::Geometry,
-            Ty::Int,
-            Ty::NChar
-        ]
-    );
+    assert_eq!(tys[..16], ALL_TYPES_TYS);
+    assert_eq!(tys[16..], [Ty::Int, Ty::NChar]);
     assert_eq!(rs.fields()[13].name(), "c_nc");
     assert_eq!(rs.precision(), Precision::Millisecond);
     let rows = rs.to_rows_vec().unwrap();
-    let tags = [Value::Int(7), Value::NChar("标签".into())];
-    let want: Vec<Vec<Value>> = vec![
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0)),
-            Value::Bool(true),
-            Value::TinyInt(127),
-            Value::SmallInt(32767),
-            Value::Int(i32::MAX),
-            Value::BigInt(i64::MAX),
-            Value::UTinyInt(255),
-            Value::USmallInt(65535),
-            Value::UInt(u32::MAX),
-            Value::UBigInt(u64::MAX),
-            Value::Float(3.5),
-            Value::Double(-2.25),
-            Value::VarChar("hello".into()),
-            Value::NChar("中文ñ".into()),
-            Value::VarBinary(vec![1u8, 2, 0xff].into()),
-            Value::Geometry(POINT_1_2.to_vec().into()),
-        ],
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0 + 1)),
-            Value::Null(Ty::Bool),
-            Value::Null(Ty::TinyInt),
-            Value::Null(Ty::SmallInt),
-            Value::Null(Ty::Int),
-            Value::Null(Ty::BigInt),
-            Value::Null(Ty::UTinyInt),
-            Value::Null(Ty::USmallInt),
-            Value::Null(Ty::UInt),
-            Value::Null(Ty::UBigInt),
-            Value::Null(Ty::Float),
-            Value::Null(Ty::Double),
-            Value::Null(Ty::VarChar),
-            Value::Null(Ty::NChar),
-            Value::Null(Ty::VarBinary),
-            Value::Null(Ty::Geometry),
-        ],
-        vec![
-            Value::Timestamp(Timestamp::Milliseconds(TS0 + 2)),
-            Value::Bool(false),
-            Value::TinyInt(-128),
-            Value::SmallInt(-32768),
-            Value::Int(i32::MIN),
-            Value::BigInt(i64::MIN),
-            Value::UTinyInt(0),
-            Value::USmallInt(0),
-            Value::UInt(0),
-            Value::UBigInt(0),
-            Value::Float(-0.125),
-            Value::Double(1e300),
-            Value::VarChar(String::new()),
-            Value::NChar(String::new()),
-            Value::VarBinary(vec![0u8].into()),
-            Value::Geometry(POINT_1_2.to_vec().into()),
-        ],
-    ]
-    .into_iter()
-    .map(|mut r| {
-        r.extend(tags.iter().cloned());
-        r
-    })
-    .collect();
-    assert_eq!(rows.len(), want.len());
-    for (r, (g, w)) in rows.iter().zip(&want).enumerate() {
-        for (c, (gv, wv)) in g.iter().zip(w).enumerate() {
-            assert_eq!(gv, wv, "row {r} column {c}");
-        }
-        assert_eq!(g.len(), w.len(), "row {r} width");
-    }
+    let want = with_tags(
+        expected_all_types(),
+        &[Value::Int(7), Value::NChar("标签".into())],
+    );
+    assert_rows(&rows, &want);
 }
 
 #[test]

@@ -1,9 +1,8 @@
 //! The official crate's async API in native mode: many queries in flight on one connection,
 //! each through `taos_query_a` + `taos_fetch_raw_block_a` callbacks of our library.
 use taos::*;
+use taos_consumer_native::checks::TS0;
 use taos_consumer_native::dsn;
-
-const TS0: i64 = 1_700_000_000_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_async_queries_on_one_connection() {
