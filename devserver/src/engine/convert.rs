@@ -292,7 +292,8 @@ pub fn literal_to_value(l: &Literal, def: &ColumnDef, ctx: &Ctx) -> Result<Value
     }
 }
 
-fn decode_hex(h: &str) -> Option<Vec<u8>> {
+/// Decodes an even-length hex string (`None` for anything else).
+pub(super) fn decode_hex(h: &str) -> Option<Vec<u8>> {
     if !h.len().is_multiple_of(2) {
         return None;
     }

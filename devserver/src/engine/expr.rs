@@ -333,24 +333,13 @@ fn bytes_literal(x: &Expr, other: &Expr, schema: &Schema) -> Option<Value> {
         return None;
     }
     if let Some(h) = s.strip_prefix("\\x").or_else(|| s.strip_prefix("\\X")) {
-        return hex_bytes(h).map(Value::Bytes);
+        return super::convert::decode_hex(h).map(Value::Bytes);
     }
     // GEOMETRY compared with text: the text is WKT, compared as the WKB it stores as.
     (ty == TSDB_DATA_TYPE_GEOMETRY)
         .then(|| super::geometry::wkt_to_wkb(&unescape(s)))
         .flatten()
         .map(Value::Bytes)
-}
-
-/// Decodes an even-length hex string (`None` for anything else).
-fn hex_bytes(h: &str) -> Option<Vec<u8>> {
-    if !h.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..h.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// When one side is a TIMESTAMP reference, a string or integer constant on the other side is

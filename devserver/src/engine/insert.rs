@@ -104,26 +104,42 @@ pub fn insert(e: &Engine, s: &Session, clauses: &[InsertClause]) -> Result<Outco
         }
         affected += rows.len() as i64;
         // Every committed write goes to its vgroup's log (TMQ).
-        let (stable, tags) = (table.stable.clone(), table.tags.clone());
-        let tag_defs = stable
-            .as_ref()
-            .and_then(|st| data.stables.get(st))
-            .map(|st| st.tags.clone())
-            .unwrap_or_default();
-        e.tmq.record_insert(
-            &db.name,
-            InsertEntry {
-                table: name.clone(),
-                stable,
-                cols: schema,
-                tag_defs,
-                tags,
-                rows,
-                precision: db.precision,
-            },
-        );
+        log_insert((&db.name, db.precision, &e.tmq), &data, name, schema, rows);
     }
     Ok(Outcome::Affected(affected))
+}
+
+/// Appends a committed write of `rows` into `table` to its vgroup's log (TMQ), with the
+/// table's supertable, tag definitions and tag values as they are now.
+pub(super) fn log_insert(
+    log: (&str, u8, &crate::tmq::Broker),
+    data: &DbData,
+    table: &str,
+    schema: std::sync::Arc<Vec<crate::sql::ast::ColumnDef>>,
+    rows: Vec<(i64, Vec<Option<Value>>)>,
+) {
+    let (db_name, precision, broker) = log;
+    let Some(t) = data.tables.get(table) else {
+        return;
+    };
+    let tag_defs = t
+        .stable
+        .as_ref()
+        .and_then(|st| data.stables.get(st))
+        .map(|st| st.tags.clone())
+        .unwrap_or_default();
+    broker.record_insert(
+        db_name,
+        InsertEntry {
+            table: table.to_string(),
+            stable: t.stable.clone(),
+            cols: schema,
+            tag_defs,
+            tags: t.tags.clone(),
+            rows,
+            precision,
+        },
+    );
 }
 
 /// Oldest timestamp a database accepts: rows older than its KEEP are refused, as TDengine does.

@@ -599,23 +599,12 @@ impl PreparedWrite {
             t.upsert(*ts, row);
         }
         let n = rows.len() as i64;
-        let (stable, tags) = (t.stable.clone(), t.tags.clone());
-        let tag_defs = stable
-            .as_ref()
-            .and_then(|st| data.stables.get(st))
-            .map(|st| st.tags.clone())
-            .unwrap_or_default();
-        e.tmq.record_insert(
-            &db.name,
-            crate::tmq::log::InsertEntry {
-                table,
-                stable,
-                cols: schema,
-                tag_defs,
-                tags,
-                rows,
-                precision: db.precision,
-            },
+        super::insert::log_insert(
+            (&db.name, db.precision, &e.tmq),
+            &data,
+            &table,
+            schema,
+            rows,
         );
         Ok(n)
     }
