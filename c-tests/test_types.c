@@ -56,20 +56,6 @@ static const struct cell EXPECTED[NROWS][NCOLS] = {
      NUL_, NUL_},
 };
 
-static int is_var(int type) {
-  return type == TSDB_DATA_TYPE_VARCHAR || type == TSDB_DATA_TYPE_NCHAR || type == TSDB_DATA_TYPE_VARBINARY ||
-         type == TSDB_DATA_TYPE_GEOMETRY || type == TSDB_DATA_TYPE_JSON;
-}
-
-static int fixed_size(int type) {
-  switch (type) {
-    case TSDB_DATA_TYPE_BOOL: case TSDB_DATA_TYPE_TINYINT: case TSDB_DATA_TYPE_UTINYINT: return 1;
-    case TSDB_DATA_TYPE_SMALLINT: case TSDB_DATA_TYPE_USMALLINT: return 2;
-    case TSDB_DATA_TYPE_INT: case TSDB_DATA_TYPE_UINT: case TSDB_DATA_TYPE_FLOAT: return 4;
-    default: return 8;
-  }
-}
-
 /* Compares one fixed-width value (read unaligned) with the expectation. */
 static void check_fixed(int r, int c, const void *p) {
   const struct cell *e = &EXPECTED[r][c];
@@ -131,7 +117,7 @@ static void row_api(TAOS *taos) {
       CHECK_MSG(row[c] != NULL, "row %d %s: unexpected NULL", r, NAMES[c]);
       if (row[c] == NULL) continue;
       CHECK_MSG(!taos_is_null(res, r, c), "row %d %s: taos_is_null true for a value", r, NAMES[c]);
-      if (is_var(TYPES[c])) {
+      if (tu_is_var(TYPES[c])) {
         int len = test_var_len(row[c]);
         CHECK_MSG(len == e->len, "row %d %s: uint16 before the cell = %d, expected %d", r, NAMES[c], len, e->len);
         CHECK_MSG(lengths[c] == e->len, "row %d %s: taos_fetch_lengths = %d, expected %d", r, NAMES[c], lengths[c],
@@ -139,8 +125,8 @@ static void row_api(TAOS *taos) {
         CHECK_MEM_EQ(row[c], e->len, e->bytes, e->len);
         CHECK_MSG(((const char *)row[c])[e->len] == 0, "row %d %s: no NUL after the cell", r, NAMES[c]);
       } else {
-        CHECK_MSG(lengths[c] == fixed_size(TYPES[c]), "row %d %s: length %d, expected %d", r, NAMES[c], lengths[c],
-                  fixed_size(TYPES[c]));
+        CHECK_MSG(lengths[c] == tu_fixed_size(TYPES[c]), "row %d %s: length %d, expected %d", r, NAMES[c], lengths[c],
+                  tu_fixed_size(TYPES[c]));
         check_fixed(r, c, row[c]);
       }
     }
@@ -164,7 +150,7 @@ static void block_api(TAOS *taos) {
   }
   for (int c = 0; c < NCOLS; c++) {
     int *offsets = taos_get_column_data_offset(res, c);
-    if (is_var(TYPES[c])) CHECK_MSG(offsets != NULL, "%s: no offsets for a var column", NAMES[c]);
+    if (tu_is_var(TYPES[c])) CHECK_MSG(offsets != NULL, "%s: no offsets for a var column", NAMES[c]);
     else CHECK_MSG(offsets == NULL, "%s: offsets for a fixed column", NAMES[c]);
     bool nulls[NROWS];
     int rows = NROWS;
@@ -174,7 +160,7 @@ static void block_api(TAOS *taos) {
       const struct cell *e = &EXPECTED[r][c];
       CHECK_MSG(taos_is_null(res, r, c) == (e->kind == K_NULL), "block row %d %s: taos_is_null wrong", r, NAMES[c]);
       CHECK_MSG(nulls[r] == (e->kind == K_NULL), "block row %d %s: taos_is_null_by_column wrong", r, NAMES[c]);
-      if (is_var(TYPES[c])) {
+      if (tu_is_var(TYPES[c])) {
         if (offsets == NULL) continue;
         if (e->kind == K_NULL) {
           CHECK_MSG(offsets[r] == -1, "block row %d %s: offset %d for NULL", r, NAMES[c], offsets[r]);
@@ -187,7 +173,7 @@ static void block_api(TAOS *taos) {
         CHECK_MSG(len == e->len, "block row %d %s: length %d, expected %d", r, NAMES[c], len, e->len);
         CHECK_MEM_EQ(p + 2, len, e->bytes, e->len);
       } else if (e->kind != K_NULL) {
-        check_fixed(r, c, (const char *)cols[c] + (size_t)r * (size_t)fixed_size(TYPES[c]));
+        check_fixed(r, c, (const char *)cols[c] + (size_t)r * (size_t)tu_fixed_size(TYPES[c]));
       }
     }
   }

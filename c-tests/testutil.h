@@ -228,4 +228,20 @@ static inline int test_var_len(const void *cell) {
   return (int)p[-2] | ((int)p[-1] << 8);
 }
 
+/* Whether a column type is variable-length (2-byte length prefix in row/block results). */
+static inline int tu_is_var(int type) {
+  return type == TSDB_DATA_TYPE_VARCHAR || type == TSDB_DATA_TYPE_NCHAR || type == TSDB_DATA_TYPE_VARBINARY ||
+         type == TSDB_DATA_TYPE_GEOMETRY || type == TSDB_DATA_TYPE_JSON;
+}
+
+/* Bytes of one value of a fixed-size column type. */
+static inline int tu_fixed_size(int type) {
+  switch (type) {
+    case TSDB_DATA_TYPE_BOOL: case TSDB_DATA_TYPE_TINYINT: case TSDB_DATA_TYPE_UTINYINT: return 1;
+    case TSDB_DATA_TYPE_SMALLINT: case TSDB_DATA_TYPE_USMALLINT: return 2;
+    case TSDB_DATA_TYPE_INT: case TSDB_DATA_TYPE_UINT: case TSDB_DATA_TYPE_FLOAT: return 4;
+    default: return 8;
+  }
+}
+
 #endif

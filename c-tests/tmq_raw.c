@@ -203,20 +203,6 @@ static void check_col(const jv *c, const char *name, int type, int length) {
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-static int is_var(int type) {
-  return type == TSDB_DATA_TYPE_VARCHAR || type == TSDB_DATA_TYPE_NCHAR || type == TSDB_DATA_TYPE_VARBINARY ||
-         type == TSDB_DATA_TYPE_GEOMETRY || type == TSDB_DATA_TYPE_JSON;
-}
-
-static int fixed_size(int type) {
-  switch (type) {
-    case TSDB_DATA_TYPE_BOOL: case TSDB_DATA_TYPE_TINYINT: case TSDB_DATA_TYPE_UTINYINT: return 1;
-    case TSDB_DATA_TYPE_SMALLINT: case TSDB_DATA_TYPE_USMALLINT: return 2;
-    case TSDB_DATA_TYPE_INT: case TSDB_DATA_TYPE_UINT: case TSDB_DATA_TYPE_FLOAT: return 4;
-    default: return 8;
-  }
-}
-
 /* Compares two SELECTs cell by cell (same fields, rows, NULLs, bytes); returns the rows. */
 static int compare_queries(TAOS *taos, const char *sel_a, const char *sel_b) {
   TAOS_RES *ra = taos_query(taos, sel_a);
@@ -242,7 +228,7 @@ static int compare_queries(TAOS *taos, const char *sel_a, const char *sel_b) {
                     a[c] ? "copy" : "source");
           continue;
         }
-        int len = is_var(fa[c].type) ? la[c] : fixed_size(fa[c].type);
+        int len = tu_is_var(fa[c].type) ? la[c] : tu_fixed_size(fa[c].type);
         CHECK_MSG(la[c] == lb[c] && memcmp(a[c], b[c], (size_t)len) == 0, "row %d col %s: values differ", rows,
                   fa[c].name);
       }
