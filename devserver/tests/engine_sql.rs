@@ -1,41 +1,12 @@
 //! End-to-end tests of the engine through SQL: every test checks values.
 
-use taos_devserver::engine::{Engine, Outcome, ResultSet, Session, Value};
+mod sqlutil;
+use sqlutil::{affected, code, col, exec, rows};
+
+use taos_devserver::engine::{Engine, ResultSet, Session, Value};
 use taos_wire::error::codes;
 use taos_wire::types::*;
 use taos_wire::RawBlock;
-
-fn exec(e: &Engine, s: &mut Session, sql: &str) -> Outcome {
-    match e.execute(s, sql) {
-        Ok(o) => o,
-        Err(err) => panic!("{sql}: {err}"),
-    }
-}
-
-fn rows(e: &Engine, s: &mut Session, sql: &str) -> ResultSet {
-    match exec(e, s, sql) {
-        Outcome::Rows(r) => r,
-        Outcome::Affected(_) => panic!("{sql}: no result set"),
-    }
-}
-
-fn affected(e: &Engine, s: &mut Session, sql: &str) -> i64 {
-    match exec(e, s, sql) {
-        Outcome::Affected(n) => n,
-        Outcome::Rows(_) => panic!("{sql}: result set"),
-    }
-}
-
-fn code(e: &Engine, s: &mut Session, sql: &str) -> i32 {
-    match e.execute(s, sql) {
-        Ok(_) => panic!("{sql}: expected an error"),
-        Err(err) => err.code,
-    }
-}
-
-fn col(r: &ResultSet, c: usize) -> Vec<Value> {
-    (0..r.num_rows()).map(|i| r.value(i, c)).collect()
-}
 
 fn bytes(s: &str) -> Value {
     Value::Bytes(s.as_bytes().to_vec())

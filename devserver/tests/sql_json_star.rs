@@ -1,42 +1,16 @@
 //! Qualified star (`t.*`, `tb.*`) and the JSON tag operators `->` and CONTAINS, through SQL
 //! on the engine and once over a socket (what a client decodes from the raw block).
 
+mod sqlutil;
+use sqlutil::{code, col, exec, names, rows};
+
 mod netutil;
 
 use netutil::{fetch_raw_block, parse_raw_reply, Client};
-use taos_devserver::engine::{Engine, Outcome, ResultSet, Session, Value};
+use taos_devserver::engine::{Engine, Session, Value};
 use taos_wire::block::RawBlock;
 use taos_wire::error::codes;
 use taos_wire::types::*;
-
-fn exec(e: &Engine, s: &mut Session, sql: &str) -> Outcome {
-    match e.execute(s, sql) {
-        Ok(o) => o,
-        Err(err) => panic!("{sql}: {err}"),
-    }
-}
-
-fn rows(e: &Engine, s: &mut Session, sql: &str) -> ResultSet {
-    match exec(e, s, sql) {
-        Outcome::Rows(r) => r,
-        Outcome::Affected(_) => panic!("{sql}: no result set"),
-    }
-}
-
-fn code(e: &Engine, s: &mut Session, sql: &str) -> i32 {
-    match e.execute(s, sql) {
-        Ok(_) => panic!("{sql}: expected an error"),
-        Err(err) => err.code,
-    }
-}
-
-fn col(r: &ResultSet, c: usize) -> Vec<Value> {
-    (0..r.num_rows()).map(|i| r.value(i, c)).collect()
-}
-
-fn names(r: &ResultSet) -> Vec<String> {
-    r.fields().iter().map(|f| f.name.clone()).collect()
-}
 
 fn json(s: &str) -> Value {
     Value::Json(s.as_bytes().to_vec())
