@@ -419,21 +419,32 @@ out:
   drop_topic(taos, topic);
 }
 
-/* Part 2: tmq_get_json_meta on a WITH META topic. */
-#define MAX_METAS 64
-
-static void json_meta(TAOS *taos, const char *db, const char *copy) {
-  char sql[512];
+/* Creates database `db` (with WAL retention) and an empty `copy`, and the topic
+ * "<db>_<suffix>" WITH META over `db` (its name into `topic`); returns a connection to
+ * `copy`, or NULL (the failure is already counted). */
+static TAOS *meta_copy_setup(TAOS *taos, const char *db, const char *copy, const char *suffix, char *topic,
+                             size_t topic_size) {
+  char sql[256];
   snprintf(sql, sizeof sql, "CREATE DATABASE %s WAL_RETENTION_PERIOD 86400", db);
   EXEC_OK(taos, sql);
   snprintf(sql, sizeof sql, "CREATE DATABASE %s", copy);
   EXEC_OK(taos, sql);
   TAOS *to_copy = connect_db(copy);
-  if (to_copy == NULL) return;
-  char topic[96];
-  snprintf(topic, sizeof topic, "%s_meta", db);
+  if (to_copy == NULL) return NULL;
+  snprintf(topic, topic_size, "%s_%s", db, suffix);
   snprintf(sql, sizeof sql, "CREATE TOPIC %s WITH META AS DATABASE %s", topic, db);
   EXEC_OK(taos, sql);
+  return to_copy;
+}
+
+/* Part 2: tmq_get_json_meta on a WITH META topic. */
+#define MAX_METAS 64
+
+static void json_meta(TAOS *taos, const char *db, const char *copy) {
+  char sql[512];
+  char topic[96];
+  TAOS *to_copy = meta_copy_setup(taos, db, copy, "meta", topic, sizeof topic);
+  if (to_copy == NULL) return;
   const char *ddl[] = {
       "CREATE STABLE %s.mst (ts TIMESTAMP, v INT, s VARCHAR(10), n NCHAR(4)) TAGS (g INT, tv VARCHAR(8), tb BOOL, "
       "tj NCHAR(3))",
@@ -646,16 +657,9 @@ static void json_meta(TAOS *taos, const char *db, const char *copy) {
 /* Part 4: INSERT ... USING on a WITH META topic, copied into an empty database. */
 static void auto_create_copy(TAOS *taos, const char *db, const char *copy) {
   char sql[1024];
-  snprintf(sql, sizeof sql, "CREATE DATABASE %s WAL_RETENTION_PERIOD 86400", db);
-  EXEC_OK(taos, sql);
-  snprintf(sql, sizeof sql, "CREATE DATABASE %s", copy);
-  EXEC_OK(taos, sql);
-  TAOS *to_copy = connect_db(copy);
-  if (to_copy == NULL) return;
   char topic[96];
-  snprintf(topic, sizeof topic, "%s_ac", db);
-  snprintf(sql, sizeof sql, "CREATE TOPIC %s WITH META AS DATABASE %s", topic, db);
-  EXEC_OK(taos, sql);
+  TAOS *to_copy = meta_copy_setup(taos, db, copy, "ac", topic, sizeof topic);
+  if (to_copy == NULL) return;
   const char *stmts[] = {
       "CREATE STABLE %s.ast (ts TIMESTAMP, v INT, s VARCHAR(10)) " TAGS,
       /* Three children created by one INSERT (one with NULL tags, one naming some tags). */
