@@ -4,8 +4,9 @@
  * unknown topic (MND_TOPIC_NOT_EXIST), subscribing again (same list: success, nothing
  * changes; new list: replaced, kept topics resume where they were; failing list: the old
  * subscription stays), poll after unsubscribe (waits, no error), commit of a result that is
- * not a TMQ message (TMQ_INVALID_MSG), and NULL for every handle (INVALID_PARA, callbacks
- * still called once). */
+ * not a TMQ message (TMQ_INVALID_MSG), NULL for every handle (INVALID_PARA, callbacks
+ * still called once), and taos_errno/taos_errstr of a meta message after a failed
+ * tmq_get_raw (the thread's last error, as native). */
 #include "tmq_util.h"
 
 #define TABLES 3
@@ -237,6 +238,43 @@ static void subscribe_rules(void) {
   CHECK_INT_EQ(tmq_consumer_close(c), 0);
 }
 
+/* taos_errno/taos_errstr of a TMQ meta message answer the thread's last error (native
+ * clientMain.c); a data message always reports success. */
+static void meta_message_errstr(void) {
+  char topic[128], sql[256];
+  snprintf(topic, sizeof topic, "%s_meta", g_db);
+  snprintf(sql, sizeof sql, "create topic %s with meta as database %s", topic, g_db);
+  EXEC_OK(g_taos, sql);
+  tmq_opts o = {.group = "gm", .reset = "earliest"};
+  tmq_t *c = tmq_new(&o);
+  if (c == NULL) return;
+  CHECK_INT_EQ(tmq_sub1(c, topic), 0);
+  int metas = 0, datas = 0;
+  for (int i = 0; i < 200 && (metas == 0 || datas == 0); i++) {
+    TAOS_RES *m = tmq_consumer_poll(c, 300);
+    if (m == NULL) break;
+    tmq_res_t ty = tmq_get_res_type(m);
+    CHECK_INT_EQ(tmq_get_raw(m, NULL), ERR_INVALID_PARA);
+    CHECK_INT_EQ(taos_errno(NULL), ERR_INVALID_PARA);
+    if (ty == TMQ_RES_TABLE_META) {
+      metas++;
+      CHECK_INT_EQ(taos_errno(m), ERR_INVALID_PARA);
+      const char *e = taos_errstr(m);
+      CHECK(e != NULL && strcmp(e, "success") != 0);
+      CHECK_STR_EQ(e, taos_errstr(NULL));
+    } else {
+      datas++;
+      CHECK_INT_EQ(taos_errno(m), 0);
+      CHECK_STR_EQ(taos_errstr(m), "success");
+    }
+    taos_free_result(m);
+  }
+  CHECK_MSG(metas > 0 && datas > 0, "meta messages %d, data messages %d", metas, datas);
+  CHECK_INT_EQ(tmq_consumer_close(c), 0);
+  snprintf(sql, sizeof sql, "drop topic %s", topic);
+  EXEC_OK(g_taos, sql);
+}
+
 int main(void) {
   R = (int)test_scaled(100, 10);
   g_taos = test_connect(NULL);
@@ -253,6 +291,7 @@ int main(void) {
   conf_errors();
   null_everywhere();
   subscribe_rules();
+  meta_message_errstr();
 
   snprintf(sql, sizeof sql, "drop topic %s", g_topic2);
   EXEC_OK(g_taos, sql);

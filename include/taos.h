@@ -1213,23 +1213,28 @@ void taos_set_hb_quit(int8_t quitByKill);
 int taos_get_db_route_info(TAOS *taos, const char *db, struct TAOS_DB_ROUTE_INFO *dbInfo);
 
 /**
- * Looks up the vgroup of one table. Not supported: taosAdapter has no WebSocket action
- * for it (only the REST route `/rest/sql/<db>/vgid`, whose reply the protocol spec leaves
- * out and which needs an HTTP client this library does not have); no vgroup id is made
- * up. Writes 0 to `*vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Looks up the vgroup of one table of `db`: asks the server's
+ * `information_schema.ins_tables.vgroup_id` (the WebSocket API has no catalog route) and
+ * writes it to `*vgId`. Errors: `TSDB_CODE_TSC_DISCONNECTED` for a NULL `taos` and
+ * `TSDB_CODE_TSC_INVALID_INPUT` for a NULL `db`/`table`/`vgId` (native codes),
+ * `TSDB_CODE_TSC_INVALID_CONNECTION` for an invalid `taos`, `TSDB_CODE_PAR_TABLE_NOT_EXIST`
+ * when `db` has no such table (native hashes the name without checking it exists; a
+ * client without the vgroup hash ranges cannot), or the query's error.
  *
  * # Safety
- * `vgId` must be NULL or point to a writable `int`.
+ * `db` and `table` must be NULL or NUL-terminated; `vgId` NULL or writable.
  */
 int taos_get_table_vgId(TAOS *taos, const char *db, const char *table, int *vgId);
 
 /**
- * Looks up the vgroups of `tableNum` tables. Not supported (as `taos_get_table_vgId`):
- * writes 0 to each of the `tableNum` slots of `vgId` (when non-NULL) and returns
- * `TSDB_CODE_OPS_NOT_SUPPORT`.
+ * Looks up the vgroups of `tableNum` tables of `db` with one query (as
+ * `taos_get_table_vgId`) and writes them, in order, to `vgId[0..tableNum]`. Errors as
+ * `taos_get_table_vgId`, plus `TSDB_CODE_TSC_INVALID_INPUT` for `tableNum <= 0` or a NULL
+ * name; on error no slot is written.
  *
  * # Safety
- * `vgId` must be NULL or have `tableNum` writable `int` slots.
+ * `db` NULL or NUL-terminated; `table` NULL or `tableNum` NULL-or-NUL-terminated names;
+ * `vgId` NULL or `tableNum` writable `int` slots.
  */
 int taos_get_tables_vgId(TAOS *taos, const char *db, const char **table, int tableNum, int *vgId);
 
@@ -1404,14 +1409,14 @@ TAOS_RES *taos_query_with_reqid(TAOS *taos, const char *sql, int64_t reqId);
 void taos_free_result(TAOS_RES *res);
 
 /**
- * The error code of a result (0 = success). NULL `res` gives the calling thread's last
- * error code (e.g. after a failed `taos_connect`).
+ * The error code of a result (0 = success). NULL `res` or a TMQ meta message gives the
+ * calling thread's last error code (e.g. after a failed `taos_connect`), as native.
  */
 int taos_errno(TAOS_RES *res);
 
 /**
- * The error message of a result ("success" when none). NULL `res` gives the calling
- * thread's last error message. Never NULL; owned by the result (or the thread), not to
+ * The error message of a result ("success" when none). NULL `res` or a TMQ meta message
+ * gives the calling thread's last error message, as native. Never NULL; owned by the result (or the thread), not to
  * be freed, valid until the result is freed (or the thread's next error).
  */
 const char *taos_errstr(TAOS_RES *res);

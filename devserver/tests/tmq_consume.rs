@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use netutil::Client;
 use serde_json::{json, Value};
 use taos_devserver::engine::{Outcome, Session};
-use taos_devserver::tmq::log::vgroup_of;
+use taos_devserver::tmq::log::{vgroup_of, VGROUPS};
 use taos_devserver::DevServerHandle;
 use taos_wire::block::RawBlock;
 use taos_wire::tmq::{
@@ -275,7 +275,11 @@ fn topic_sql_statements() {
 fn path_a_values_offsets_and_order() {
     let h = netutil::start(4096);
     setup(&h);
-    assert_ne!(vgroup_of("d0"), vgroup_of("d1"), "test wants two vgroups");
+    assert_ne!(
+        vgroup_of(VGROUPS, "d0"),
+        vgroup_of(VGROUPS, "d1"),
+        "test wants two vgroups"
+    );
     ok(&h, "create topic tp as stable db.st");
     insert(&h, "d0", 0, 5);
     // Out-of-order rows within one statement arrive in timestamp order.
@@ -318,7 +322,9 @@ fn path_a_values_offsets_and_order() {
 
     // Each vgroup's log: CREATE STABLE, its child tables' CREATEs, one insert (d0 or d1).
     let end = |vg: i32| {
-        let children = (0..4).filter(|i| vgroup_of(&format!("d{i}")) == vg).count();
+        let children = (0..4)
+            .filter(|i| vgroup_of(VGROUPS, &format!("d{i}")) == vg)
+            .count();
         2 + children as i64
     };
     let (e2, e3) = (end(2), end(3));
@@ -351,10 +357,10 @@ fn path_a_values_offsets_and_order() {
     let p = t.poll(500);
     assert_eq!(
         (p["have_message"].as_bool(), p["offset"].as_i64()),
-        (Some(true), Some(end(vgroup_of("d0"))))
+        (Some(true), Some(end(vgroup_of(VGROUPS, "d0"))))
     );
     check_exactly_once(&t.fetch_a(), &[("d0", 5, 7)]);
-    let vg0 = i64::from(vgroup_of("d0").abs());
+    let vg0 = i64::from(vgroup_of(VGROUPS, "d0").abs());
     let r = t.ask("seek", json!({"topic":"tp","vgroup_id":vg0,"offset":0}));
     assert_eq!(r["code"], 0, "{r}");
     let again = t.drain(100);
@@ -415,7 +421,7 @@ fn reset_none_reads_only_from_committed_offsets() {
     for i in 0..4 {
         insert(&h, &format!("d{i}"), 0, 5);
     }
-    let vg0 = vgroup_of("d0");
+    let vg0 = vgroup_of(VGROUPS, "d0");
     let mut t = Tmq::open(h.addr());
     assert_eq!(t.subscribe("gn", &["tp"], "none")["code"], 0);
     let r = t.poll(100);
@@ -448,7 +454,7 @@ fn reset_none_reads_only_from_committed_offsets() {
     let rows = t.drain(100);
     let tables: Vec<String> = (0..4)
         .map(|i| format!("d{i}"))
-        .filter(|n| vgroup_of(n) == vg0)
+        .filter(|n| vgroup_of(VGROUPS, n) == vg0)
         .collect();
     let expect: Vec<(&str, i32, i32)> = tables
         .iter()
@@ -462,7 +468,7 @@ fn reset_none_reads_only_from_committed_offsets() {
     let rows = t.drain(100);
     let tables: Vec<String> = (0..4)
         .map(|i| format!("d{i}"))
-        .filter(|n| vgroup_of(n) == other)
+        .filter(|n| vgroup_of(VGROUPS, n) == other)
         .collect();
     let expect: Vec<(&str, i32, i32)> = tables.iter().map(|n| (n.as_str(), 0, 5)).collect();
     check_exactly_once(&rows, &expect);
@@ -764,7 +770,7 @@ fn meta_messages_for_with_meta_topics() {
         .map(|m| {
             assert_eq!(
                 m.0,
-                i64::from(vgroup_of(m.1["tableName"].as_str().unwrap()))
+                i64::from(vgroup_of(VGROUPS, m.1["tableName"].as_str().unwrap()))
             );
             m.1["tableName"].as_str().unwrap().to_string()
         })

@@ -150,13 +150,16 @@ pub unsafe extern "C" fn taos_get_db_route_info(
     })
 }
 
-/// Looks up the vgroup of one table. Not supported: taosAdapter has no WebSocket action
-/// for it (only the REST route `/rest/sql/<db>/vgid`, whose reply the protocol spec leaves
-/// out and which needs an HTTP client this library does not have); no vgroup id is made
-/// up. Writes 0 to `*vgId` (when non-NULL) and returns `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Looks up the vgroup of one table of `db`: asks the server's
+/// `information_schema.ins_tables.vgroup_id` (the WebSocket API has no catalog route) and
+/// writes it to `*vgId`. Errors: `TSDB_CODE_TSC_DISCONNECTED` for a NULL `taos` and
+/// `TSDB_CODE_TSC_INVALID_INPUT` for a NULL `db`/`table`/`vgId` (native codes),
+/// `TSDB_CODE_TSC_INVALID_CONNECTION` for an invalid `taos`, `TSDB_CODE_PAR_TABLE_NOT_EXIST`
+/// when `db` has no such table (native hashes the name without checking it exists; a
+/// client without the vgroup hash ranges cannot), or the query's error.
 ///
 /// # Safety
-/// `vgId` must be NULL or point to a writable `int`.
+/// `db` and `table` must be NULL or NUL-terminated; `vgId` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn taos_get_table_vgId(
     taos: *mut TAOS,
@@ -164,20 +167,31 @@ pub unsafe extern "C" fn taos_get_table_vgId(
     table: *const c_char,
     vgId: *mut c_int,
 ) -> c_int {
-    let _ = (taos, db, table);
     ffi_boundary!("taos_get_table_vgId", {
-        // SAFETY: caller contract.
-        unsafe { put(vgId, 0) };
-        Err(not_supported_err("taos_get_table_vgId"))
+        if taos.is_null() {
+            return Err(vgid::disconnected());
+        }
+        if db.is_null() || table.is_null() || vgId.is_null() {
+            return Err(vgid::invalid_input("db, table or vgId is NULL"));
+        }
+        let h = conn_ref(taos)?;
+        // SAFETY: non-NULL, NUL-terminated per contract.
+        let (db, table) = unsafe { (vgid::c_name(db, "db")?, vgid::c_name(table, "table")?) };
+        let ids = vgid::lookup(&h.conn(), db, &[table])?;
+        // SAFETY: checked non-NULL; writable per contract.
+        unsafe { vgId.write(ids[0]) };
+        Ok(0)
     })
 }
 
-/// Looks up the vgroups of `tableNum` tables. Not supported (as `taos_get_table_vgId`):
-/// writes 0 to each of the `tableNum` slots of `vgId` (when non-NULL) and returns
-/// `TSDB_CODE_OPS_NOT_SUPPORT`.
+/// Looks up the vgroups of `tableNum` tables of `db` with one query (as
+/// `taos_get_table_vgId`) and writes them, in order, to `vgId[0..tableNum]`. Errors as
+/// `taos_get_table_vgId`, plus `TSDB_CODE_TSC_INVALID_INPUT` for `tableNum <= 0` or a NULL
+/// name; on error no slot is written.
 ///
 /// # Safety
-/// `vgId` must be NULL or have `tableNum` writable `int` slots.
+/// `db` NULL or NUL-terminated; `table` NULL or `tableNum` NULL-or-NUL-terminated names;
+/// `vgId` NULL or `tableNum` writable `int` slots.
 #[no_mangle]
 pub unsafe extern "C" fn taos_get_tables_vgId(
     taos: *mut TAOS,
@@ -186,14 +200,180 @@ pub unsafe extern "C" fn taos_get_tables_vgId(
     tableNum: c_int,
     vgId: *mut c_int,
 ) -> c_int {
-    let _ = (taos, db, table);
     ffi_boundary!("taos_get_tables_vgId", {
-        if !vgId.is_null() && tableNum > 0 {
-            // SAFETY: caller contract: tableNum slots.
-            unsafe { std::ptr::write_bytes(vgId, 0, tableNum as usize) };
+        if taos.is_null() {
+            return Err(vgid::disconnected());
         }
-        Err(not_supported_err("taos_get_tables_vgId"))
+        if db.is_null() || table.is_null() || vgId.is_null() || tableNum <= 0 {
+            return Err(vgid::invalid_input(format!(
+                "invalid input: db, table or vgId is NULL or tableNum {tableNum} <= 0"
+            )));
+        }
+        let h = conn_ref(taos)?;
+        let n = tableNum as usize;
+        // SAFETY: non-NULL; `tableNum` entries per contract.
+        let ptrs = unsafe { std::slice::from_raw_parts(table as *const *const c_char, n) };
+        // SAFETY: non-NULL checked by c_name; NUL-terminated per contract.
+        let db = unsafe { vgid::c_name(db, "db")? };
+        let mut names = Vec::with_capacity(n);
+        for (i, p) in ptrs.iter().enumerate() {
+            if p.is_null() {
+                return Err(vgid::invalid_input(format!("table[{i}] is NULL")));
+            }
+            // SAFETY: non-NULL, NUL-terminated per contract.
+            names.push(unsafe { vgid::c_name(*p, "table")? });
+        }
+        let ids = vgid::lookup(&h.conn(), db, &names)?;
+        // SAFETY: checked non-NULL; `tableNum` writable slots per contract.
+        let out = unsafe { std::slice::from_raw_parts_mut(vgId, n) };
+        out.copy_from_slice(&ids);
+        Ok(0)
     })
+}
+
+/// Table → vgroup lookups over `information_schema.ins_tables`.
+mod vgid {
+    use std::collections::HashMap;
+    use std::ffi::{c_char, c_int, CStr};
+
+    use taos_wire::error::codes::{
+        TSDB_CODE_PAR_TABLE_NOT_EXIST, TSDB_CODE_TSC_DISCONNECTED, TSDB_CODE_TSC_INVALID_INPUT,
+    };
+    use taos_wire::error::TaosError;
+    use taos_wire::types::{TSDB_DATA_TYPE_INT, TSDB_DATA_TYPE_VARCHAR};
+
+    use crate::capi::boundary::err;
+    use crate::client::Connection;
+
+    /// Longest SQL text of one lookup; longer name lists are split over several queries.
+    const MAX_SQL: usize = 512 * 1024;
+
+    /// Native's error for a NULL connection here.
+    pub(super) fn disconnected() -> TaosError {
+        err(TSDB_CODE_TSC_DISCONNECTED, "Disconnected from service")
+    }
+
+    /// Native's error for a NULL argument here.
+    pub(super) fn invalid_input(msg: impl Into<String>) -> TaosError {
+        err(TSDB_CODE_TSC_INVALID_INPUT, msg)
+    }
+
+    /// A non-NULL C name as UTF-8.
+    ///
+    /// # Safety
+    /// `p` must be non-NULL and NUL-terminated.
+    pub(super) unsafe fn c_name<'a>(p: *const c_char, what: &str) -> Result<&'a str, TaosError> {
+        // SAFETY: forwarded contract.
+        unsafe { CStr::from_ptr(p) }
+            .to_str()
+            .map_err(|_| invalid_input(format!("{what} is not valid UTF-8")))
+    }
+
+    /// `s` as a single-quoted SQL string literal (backslash and quote escaped).
+    fn literal(s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('\'');
+        for c in s.chars() {
+            if c == '\'' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('\'');
+        out
+    }
+
+    /// The vgroup id of each of `tables` (in order) in database `db`.
+    pub(super) fn lookup(
+        conn: &Connection,
+        db: &str,
+        tables: &[&str],
+    ) -> Result<Vec<c_int>, TaosError> {
+        let mut found: HashMap<String, c_int> = HashMap::new();
+        let mut unique: Vec<&str> = tables.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let head = format!(
+            "SELECT table_name, vgroup_id FROM information_schema.ins_tables \
+             WHERE db_name = {} AND table_name IN (",
+            literal(db)
+        );
+        let mut rest = &unique[..];
+        while !rest.is_empty() {
+            let mut sql = head.clone();
+            let mut k = 0;
+            while k < rest.len() && (k == 0 || sql.len() + rest[k].len() + 4 < MAX_SQL) {
+                if k > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&literal(rest[k]));
+                k += 1;
+            }
+            sql.push(')');
+            rest = &rest[k..];
+            query_into(conn, &sql, &mut found)?;
+        }
+        tables
+            .iter()
+            .map(|t| {
+                found.get(*t).copied().ok_or_else(|| {
+                    err(
+                        TSDB_CODE_PAR_TABLE_NOT_EXIST,
+                        format!("Table does not exist: {db}.{t}"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Runs one lookup query and adds its (table_name, vgroup_id) rows to `found`.
+    fn query_into(
+        conn: &Connection,
+        sql: &str,
+        found: &mut HashMap<String, c_int>,
+    ) -> Result<(), TaosError> {
+        let r = conn.query(sql, 0)?;
+        let f = r.fields();
+        let shape_ok =
+            f.len() == 2 && f[0].ty == TSDB_DATA_TYPE_VARCHAR && f[1].ty == TSDB_DATA_TYPE_INT;
+        if !shape_ok {
+            r.stop();
+            return Err(err(
+                taos_wire::error::codes::TSDB_CODE_TSC_INTERNAL_ERROR,
+                "unexpected ins_tables result columns",
+            ));
+        }
+        while let Some(b) = r.next_block()? {
+            let v = b.view();
+            for row in 0..v.rows() {
+                let (Some(name), cell) = (v.var_cell(0, row), v.fixed_cell(1, row)) else {
+                    continue;
+                };
+                let Ok(bytes) = <[u8; 4]>::try_from(cell) else {
+                    continue;
+                };
+                if v.is_null(1, row) {
+                    continue;
+                }
+                found.insert(
+                    String::from_utf8_lossy(name).into_owned(),
+                    i32::from_le_bytes(bytes),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::literal;
+
+        #[test]
+        fn literal_escapes_quote_and_backslash() {
+            assert_eq!(literal("a'b\\c"), "'a\\'b\\\\c'");
+            assert_eq!(literal("plain"), "'plain'");
+        }
+    }
 }
 
 /// Loads the metadata of the tables in `tableNameList` (comma-separated, each `tb` or
@@ -654,6 +834,8 @@ mod tests {
 
     #[test]
     fn routing_stubs_fail_and_define_outputs() {
+        use taos_wire::error::codes::{TSDB_CODE_TSC_DISCONNECTED, TSDB_CODE_TSC_INVALID_INPUT};
+        // The vgId lookups check their arguments before any I/O (native codes); outputs stay.
         let mut vg = [7 as c_int; 3];
         let rc = unsafe {
             taos_get_tables_vgId(
@@ -664,9 +846,9 @@ mod tests {
                 vg.as_mut_ptr(),
             )
         };
-        assert_eq!(rc, TSDB_CODE_OPS_NOT_SUPPORT);
-        assert_eq!(vg, [0, 0, 0]);
-        assert_eq!(last_error_code(), TSDB_CODE_OPS_NOT_SUPPORT);
+        assert_eq!(rc, TSDB_CODE_TSC_DISCONNECTED);
+        assert_eq!(vg, [7, 7, 7]);
+        assert_eq!(last_error_code(), TSDB_CODE_TSC_DISCONNECTED);
         let mut one = 9;
         let rc = unsafe {
             taos_get_table_vgId(
@@ -676,7 +858,20 @@ mod tests {
                 &mut one,
             )
         };
-        assert_eq!((rc, one), (TSDB_CODE_OPS_NOT_SUPPORT, 0));
+        assert_eq!((rc, one), (TSDB_CODE_TSC_DISCONNECTED, 9));
+        let fake = std::ptr::NonNull::<TAOS>::dangling().as_ptr();
+        let rc = unsafe { taos_get_table_vgId(fake, std::ptr::null(), c"t".as_ptr(), &mut one) };
+        assert_eq!((rc, one), (TSDB_CODE_TSC_INVALID_INPUT, 9));
+        let rc = unsafe {
+            taos_get_tables_vgId(
+                fake,
+                c"db".as_ptr(),
+                std::ptr::null_mut(),
+                0,
+                vg.as_mut_ptr(),
+            )
+        };
+        assert_eq!(rc, TSDB_CODE_TSC_INVALID_INPUT);
         let mut info: TAOS_DB_ROUTE_INFO = unsafe { std::mem::zeroed() };
         info.vgNum = 5;
         let rc =

@@ -101,8 +101,8 @@ pub extern "C" fn taos_free_result(res: *mut TAOS_RES) {
     })
 }
 
-/// The error code of a result (0 = success). NULL `res` gives the calling thread's last
-/// error code (e.g. after a failed `taos_connect`).
+/// The error code of a result (0 = success). NULL `res` or a TMQ meta message gives the
+/// calling thread's last error code (e.g. after a failed `taos_connect`), as native.
 #[no_mangle]
 pub extern "C" fn taos_errno(res: *mut TAOS_RES) -> c_int {
     ffi_boundary!("taos_errno", {
@@ -110,6 +110,7 @@ pub extern "C" fn taos_errno(res: *mut TAOS_RES) -> c_int {
             return Ok(last_error_code());
         }
         Ok(match res_ref(res) {
+            Ok(h) if crate::capi::tmq::reports_thread_error(h) => last_error_code(),
             Ok(h) => h.code(),
             Err(e) => e.code,
         })
@@ -118,8 +119,8 @@ pub extern "C" fn taos_errno(res: *mut TAOS_RES) -> c_int {
 
 static SUCCESS: &CStr = c"success";
 
-/// The error message of a result ("success" when none). NULL `res` gives the calling
-/// thread's last error message. Never NULL; owned by the result (or the thread), not to
+/// The error message of a result ("success" when none). NULL `res` or a TMQ meta message
+/// gives the calling thread's last error message, as native. Never NULL; owned by the result (or the thread), not to
 /// be freed, valid until the result is freed (or the thread's next error).
 #[no_mangle]
 pub extern "C" fn taos_errstr(res: *mut TAOS_RES) -> *const c_char {
@@ -128,6 +129,7 @@ pub extern "C" fn taos_errstr(res: *mut TAOS_RES) -> *const c_char {
             return Ok(last_error_str());
         }
         Ok(match res_ref(res) {
+            Ok(h) if crate::capi::tmq::reports_thread_error(h) => last_error_str(),
             Ok(h) => h
                 .error
                 .as_ref()

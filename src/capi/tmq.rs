@@ -466,6 +466,17 @@ fn msg_ref<'a>(res: *mut TAOS_RES) -> Result<&'a TmqMsg, TaosError> {
         .ok_or_else(|| err(TSDB_CODE_INVALID_PARA, "not a TMQ message"))
 }
 
+/// Whether `taos_errno`/`taos_errstr` of this result answer the calling thread's last error:
+/// native does so for TMQ meta messages (e.g. after a failed `tmq_get_raw` on one), while
+/// data messages always report success.
+pub(crate) fn reports_thread_error(h: &ResHandle) -> bool {
+    h.kind == ResKind::Tmq
+        && h.ext
+            .as_ref()
+            .and_then(|e| e.downcast_ref::<TmqMsg>())
+            .is_some_and(|m| m.msg.message_type == message_type::META)
+}
+
 /// Blocks of a message for the fetch API (`taos_fetch_row` & co); tracks the table name of
 /// the block being read (native `tmq_get_table_name` follows the fetch position).
 struct MsgSource {

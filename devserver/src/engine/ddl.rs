@@ -17,6 +17,7 @@ use super::tz::TimeZone;
 use super::{Engine, Outcome, ResultSet, Session, Value, SYSTEM_DBS};
 use crate::sql::ast::{AlterAction, ChildTableDef, ColumnDef, TableName};
 use crate::sql::parser::unsupported;
+use crate::tmq::log;
 
 /// Longest table/database/column names TDengine accepts.
 const MAX_TABLE_NAME: usize = 192;
@@ -40,8 +41,10 @@ pub fn create_database(
     if_not_exists: bool,
     precision: Option<&str>,
     keep_days: i64,
+    vgroups: Option<i64>,
 ) -> Result<Outcome, TaosError> {
     check_name(name, MAX_DB_NAME)?;
+    let vgroups = check_vgroups(vgroups)?;
     let p = match precision {
         None => 0,
         Some(p) => precision_code(p).ok_or_else(|| {
@@ -71,7 +74,27 @@ pub fn create_database(
             data: RwLock::new(DbData::default()),
         }),
     );
+    // Still under the database write lock (order: database lock → broker lock), so no insert
+    // into the new database can reach the broker before its vgroup count is known.
+    e.tmq.create_database(name, vgroups);
     Ok(Outcome::Affected(0))
+}
+
+/// The `VGROUPS n` option: default 2, else 1..=1024 (TDengine's message for out of range).
+fn check_vgroups(v: Option<i64>) -> Result<i32, TaosError> {
+    let Some(v) = v else {
+        return Ok(log::VGROUPS);
+    };
+    match i32::try_from(v) {
+        Ok(n) if (1..=log::MAX_VGROUPS).contains(&n) => Ok(n),
+        _ => Err(err(
+            codes::TSDB_CODE_PAR_INVALID_DB_OPTION,
+            format!(
+                "Invalid option vgroups: {v} valid range: [1, {}]",
+                log::MAX_VGROUPS
+            ),
+        )),
+    }
 }
 
 /// DROP DATABASE.
@@ -124,7 +147,7 @@ pub fn show_databases(e: &Engine) -> ResultSet {
         rows.push(vec![
             Value::Bytes(db.name.as_bytes().to_vec()),
             Value::Timestamp(db.created),
-            Value::Int(2),
+            Value::Int(i64::from(e.tmq.vgroups_of(&db.name))),
             Value::Int(ntables),
             Value::Int(1),
             Value::Bytes(precision_name(db.precision).as_bytes().to_vec()),

@@ -155,12 +155,14 @@ impl Engine {
                 if_not_exists,
                 precision,
                 keep_days,
+                vgroups,
             } => ddl::create_database(
                 self,
                 &name,
                 if_not_exists,
                 precision.as_deref(),
                 keep_days.unwrap_or(store::DEFAULT_KEEP_DAYS),
+                vgroups,
             ),
             Statement::DropDatabase { name, if_exists } => {
                 ddl::drop_database(self, s, &name, if_exists)

@@ -79,7 +79,7 @@ pub fn system_table(e: &Engine, name: &str) -> Result<Table, TaosError> {
                 rows.push(vec![
                     text(&db.name),
                     Value::Timestamp(db.created),
-                    Value::Int(2),
+                    Value::Int(i64::from(e.tmq.vgroups_of(&db.name))),
                     Value::Int(ntables),
                     Value::Int(1),
                     text(precision_name(db.precision)),
@@ -94,16 +94,20 @@ pub fn system_table(e: &Engine, name: &str) -> Result<Table, TaosError> {
                 def("db_name", TSDB_DATA_TYPE_VARCHAR, 64),
                 def("columns", TSDB_DATA_TYPE_INT, 4),
                 def("stable_name", TSDB_DATA_TYPE_VARCHAR, 192),
+                def("vgroup_id", TSDB_DATA_TYPE_INT, 4),
                 def("type", TSDB_DATA_TYPE_VARCHAR, 21),
             ];
             let mut rows = Vec::new();
             for db in dbs.values() {
+                // The vgroup TMQ messages of the table carry (one hash, crate::tmq::log).
+                let n = e.tmq.vgroups_of(&db.name);
                 for t in db.data.read().tables.values() {
                     rows.push(vec![
                         text(&t.name),
                         text(&db.name),
                         Value::Int(t.schema.len() as i64),
                         t.stable.as_deref().map_or(Value::Null, text),
+                        Value::Int(i64::from(crate::tmq::log::vgroup_of(n, &t.name))),
                         text(if t.stable.is_some() {
                             "CHILD_TABLE"
                         } else {

@@ -60,6 +60,8 @@ pub enum Statement {
         precision: Option<String>,
         /// KEEP option in days (the largest of its values).
         keep_days: Option<i64>,
+        /// VGROUPS option (unchecked; the engine enforces the range).
+        vgroups: Option<i64>,
     },
     /// DROP DATABASE.
     DropDatabase {

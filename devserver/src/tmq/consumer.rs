@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use taos_wire::error::{codes, TaosError};
 
-use super::log::{vgroup_ids, Entry};
+use super::log::{vgroup_ids, Entry, VGROUPS};
 use super::message::{Message, MsgBlock};
 use super::State;
 
@@ -147,7 +147,11 @@ impl State {
             let Some(idx) = members.iter().position(|m| *m == id) else {
                 continue;
             };
-            for (i, vg) in vgroup_ids().into_iter().enumerate() {
+            let n = self
+                .topics
+                .get(topic)
+                .map_or(VGROUPS, |t| self.vgroups_of(&t.db));
+            for (i, vg) in vgroup_ids(n).into_iter().enumerate() {
                 if i % members.len() == idx {
                     out.push((topic.clone(), vg));
                 }
@@ -177,6 +181,11 @@ impl State {
                 format!("Invalid vgroup id: topic {topic} vgroup {vg} is not assigned"),
             ))
         }
+    }
+
+    /// Number of vgroups of a database (the default for one never created here).
+    pub fn vgroups_of(&self, db: &str) -> i32 {
+        self.logs.get(db).map_or(VGROUPS, |l| l.n)
     }
 
     /// Next version to be written in the topic's database vgroup.

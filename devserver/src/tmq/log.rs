@@ -7,24 +7,28 @@ use std::sync::Arc;
 use crate::engine::Value;
 use crate::sql::ast::ColumnDef;
 
-/// Vgroups per database.
+/// Vgroups of a database created without `VGROUPS n`.
 pub const VGROUPS: i32 = 2;
+/// Largest `VGROUPS n` accepted (TDengine's TSDB_MAX_VNODES_PER_DB).
+pub const MAX_VGROUPS: i32 = 1024;
 /// Id of a database's first vgroup (TDengine numbers vgroups from 2).
 pub const FIRST_VGROUP: i32 = 2;
 
-/// The vgroup a table belongs to (stable FNV-1a hash of its name).
-pub fn vgroup_of(table: &str) -> i32 {
+/// The vgroup a table belongs to in a database of `n` vgroups (stable FNV-1a hash of its
+/// name). The one place a table is mapped to a vgroup: the TMQ logs and
+/// `information_schema.ins_tables.vgroup_id` both use it.
+pub fn vgroup_of(n: i32, table: &str) -> i32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in table.as_bytes() {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    FIRST_VGROUP + (h % VGROUPS as u64) as i32
+    FIRST_VGROUP + (h % n.max(1) as u64) as i32
 }
 
-/// The vgroup ids of every database.
-pub fn vgroup_ids() -> Vec<i32> {
-    (FIRST_VGROUP..FIRST_VGROUP + VGROUPS).collect()
+/// The vgroup ids of a database of `n` vgroups.
+pub fn vgroup_ids(n: i32) -> Vec<i32> {
+    (FIRST_VGROUP..FIRST_VGROUP + n.max(1)).collect()
 }
 
 /// Rows written to one table by one statement.
@@ -119,22 +123,40 @@ impl VgLog {
 /// The logs of one database, by vgroup id.
 #[derive(Debug)]
 pub struct DbLog {
+    /// Number of vgroups of the database (`VGROUPS n`).
+    pub n: i32,
     /// Log per vgroup.
     pub vgroups: BTreeMap<i32, VgLog>,
 }
 
 impl Default for DbLog {
     fn default() -> Self {
+        DbLog::new(VGROUPS)
+    }
+}
+
+impl DbLog {
+    /// Empty logs of a database of `n` vgroups.
+    pub fn new(n: i32) -> Self {
         DbLog {
-            vgroups: vgroup_ids()
+            n: n.max(1),
+            vgroups: vgroup_ids(n)
                 .into_iter()
                 .map(|v| (v, VgLog::default()))
                 .collect(),
         }
     }
-}
 
-impl DbLog {
+    /// The vgroup a table of this database belongs to.
+    pub fn vgroup_of(&self, table: &str) -> i32 {
+        vgroup_of(self.n, table)
+    }
+
+    /// The database's vgroup ids, in order.
+    pub fn ids(&self) -> Vec<i32> {
+        vgroup_ids(self.n)
+    }
+
     /// Next version of a vgroup.
     pub fn end(&self, vg: i32) -> i64 {
         self.vgroups.get(&vg).map_or(0, VgLog::end)
@@ -151,7 +173,7 @@ impl DbLog {
         match table {
             Some(t) => self
                 .vgroups
-                .entry(vgroup_of(t))
+                .entry(vgroup_of(self.n, t))
                 .or_default()
                 .push(Entry::Meta(e)),
             None => {
@@ -164,7 +186,7 @@ impl DbLog {
 
     /// Appends an insert to its table's vgroup.
     pub fn append(&mut self, e: InsertEntry) {
-        let vg = vgroup_of(&e.table);
+        let vg = vgroup_of(self.n, &e.table);
         self.vgroups.entry(vg).or_default().push(Entry::Insert(e));
     }
 }
@@ -195,7 +217,7 @@ mod tests {
     #[test]
     fn versions_and_retention_trim() {
         let mut log = DbLog::default();
-        let vg = vgroup_of("t");
+        let vg = log.vgroup_of("t");
         assert_eq!((log.begin(vg), log.end(vg)), (0, 0));
         log.append(entry("t", 2, 3));
         log.append(entry("t", 1, 3));

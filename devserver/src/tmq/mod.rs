@@ -96,6 +96,25 @@ impl Broker {
         self.appended.notify_all();
     }
 
+    /// Starts the (empty) logs of a new database of `vgroups` vgroups, replacing any left
+    /// from an earlier database of the same name.
+    pub fn create_database(&self, db: &str, vgroups: i32) {
+        self.state
+            .lock()
+            .logs
+            .insert(db.to_string(), DbLog::new(vgroups));
+    }
+
+    /// Number of vgroups of a database (the default for one never created here).
+    pub fn vgroups_of(&self, db: &str) -> i32 {
+        self.state.lock().vgroups_of(db)
+    }
+
+    /// The vgroup a table of `db` belongs to: the vgroup id TMQ messages of that table carry.
+    pub fn table_vgroup(&self, db: &str, table: &str) -> i32 {
+        log::vgroup_of(self.vgroups_of(db), table)
+    }
+
     /// Forgets a dropped database's log.
     pub fn drop_database(&self, db: &str) {
         self.state.lock().logs.remove(db);

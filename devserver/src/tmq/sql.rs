@@ -5,7 +5,7 @@
 use taos_wire::error::{codes, TaosError};
 use taos_wire::types::*;
 
-use super::log::vgroup_ids;
+use super::log::{vgroup_ids, VGROUPS};
 use super::topic::{Topic, TopicSource};
 use crate::engine::topic::{field, lookup_table, resolve_db, rows_result};
 use crate::engine::{Engine, Field, Outcome, Session, Value};
@@ -505,7 +505,11 @@ fn subscriptions_table(e: &Engine) -> (Vec<Field>, Vec<Vec<Value>>) {
         pairs.dedup();
         let mut rows = Vec::new();
         for (g, t) in pairs {
-            for vg in vgroup_ids() {
+            let n = st
+                .topics
+                .get(&t)
+                .map_or(VGROUPS, |tp| st.vgroups_of(&tp.db));
+            for vg in vgroup_ids(n) {
                 let owner = st
                     .consumers
                     .keys()

@@ -14,6 +14,7 @@ impl Parser<'_> {
             let name = self.ident()?;
             let mut precision = None;
             let mut keep_days = None;
+            let mut vgroups = None;
             while !self.at_end() {
                 let opt = match self.bump() {
                     Tok::Ident(s) => s.to_ascii_lowercase(),
@@ -36,6 +37,8 @@ impl Parser<'_> {
                         days = days.max(self.keep_value()?);
                     }
                     keep_days = Some(days);
+                } else if opt == "vgroups" {
+                    vgroups = Some(self.int_option()?);
                 } else {
                     // Other options (VGROUPS, DURATION, BUFFER, ...) take one value or a
                     // comma-separated list; they do not change the in-memory store.
@@ -50,6 +53,7 @@ impl Parser<'_> {
                 if_not_exists,
                 precision,
                 keep_days,
+                vgroups,
             });
         }
         if self.eat_kw("stable") {
@@ -136,6 +140,25 @@ impl Parser<'_> {
         Ok(days)
     }
 
+    /// An integer option value (`VGROUPS n`), sign allowed; range checks are the engine's.
+    pub(super) fn int_option(&mut self) -> Result<i64, TaosError> {
+        let neg = self.eat_sym("-");
+        match self.bump() {
+            Tok::Number(n) => match n.parse::<i64>() {
+                Ok(v) => Ok(if neg { -v } else { v }),
+                Err(_) => {
+                    self.i -= 1;
+                    Err(self.err())
+                }
+            },
+            _ => {
+                self.i -= 1;
+                Err(self.err())
+            }
+        }
+    }
+
+    /// Skips one option value (number, duration, string or identifier).
     pub(super) fn option_value(&mut self) -> Result<(), TaosError> {
         self.eat_sym("-");
         match self.bump() {

@@ -347,6 +347,7 @@ mod tests {
                 if_not_exists: true,
                 precision: Some("us".into()),
                 keep_days: Some(3650),
+                vgroups: Some(2),
             }
         );
     }
