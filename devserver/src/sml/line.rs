@@ -125,6 +125,30 @@ pub(crate) fn parse_line(line: &str, precision: i32, ctx: &TimeCtx) -> Result<Po
     })
 }
 
+/// Scans a key from `p` up to an unescaped '=' (an unescaped comma first is an error) and
+/// checks it; returns the key and the position after the '=' (or `end` when there is none).
+fn scan_key(b: &[u8], mut p: usize, end: usize) -> Result<(String, usize), ParseError> {
+    let key_start = p;
+    let mut key_end = None;
+    while p < end {
+        if is_delim(b, p, b',') {
+            return Err(invalid_data("invalid data", &b[p..]));
+        }
+        if is_delim(b, p, b'=') {
+            key_end = Some(p);
+            p += 1;
+            break;
+        }
+        p += 1;
+    }
+    let key = match key_end {
+        Some(e) => unescape(&b[key_start..e])?,
+        None => String::new(),
+    };
+    check_key(&key)?;
+    Ok((key, p))
+}
+
 fn parse_tags(
     b: &[u8],
     mut p: usize,
@@ -132,25 +156,8 @@ fn parse_tags(
     tags: &mut Vec<(String, SmlValue)>,
 ) -> Result<(), ParseError> {
     while p < end {
-        // Key: up to an unescaped '='; an unescaped comma first is an error.
-        let key_start = p;
-        let mut key_end = None;
-        while p < end {
-            if is_delim(b, p, b',') {
-                return Err(invalid_data("invalid data", &b[p..]));
-            }
-            if is_delim(b, p, b'=') {
-                key_end = Some(p);
-                p += 1;
-                break;
-            }
-            p += 1;
-        }
-        let key = match key_end {
-            Some(e) => unescape(&b[key_start..e])?,
-            None => String::new(),
-        };
-        check_key(&key)?;
+        let key;
+        (key, p) = scan_key(b, p, end)?;
 
         let value_start = p;
         while p < end && !is_delim(b, p, b',') {
@@ -186,25 +193,9 @@ fn parse_fields(
         if is_delim(b, p, b' ') {
             break;
         }
-        // Key: like TDengine, the key scan does not stop at spaces.
-        let key_start = p;
-        let mut key_end = None;
-        while p < n {
-            if is_delim(b, p, b',') {
-                return Err(invalid_data("invalid data", &b[p..]));
-            }
-            if is_delim(b, p, b'=') {
-                key_end = Some(p);
-                p += 1;
-                break;
-            }
-            p += 1;
-        }
-        let key = match key_end {
-            Some(e) => unescape(&b[key_start..e])?,
-            None => String::new(),
-        };
-        check_key(&key)?;
+        // Like TDengine, the key scan does not stop at spaces.
+        let key;
+        (key, p) = scan_key(b, p, n)?;
 
         let value_start = p;
         let mut in_quote = false;
