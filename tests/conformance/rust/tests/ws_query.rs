@@ -1,7 +1,7 @@
 //! Connection, multi-block results, DDL/DML replies and error codes through the official client.
 use taos::sync::*;
 use taos::taos_query::common::Timestamp;
-use taos_conformance::checks::code_of;
+use taos_conformance::checks::{code_of, fresh_db};
 use taos_conformance::{dsn, server_addr};
 
 const TS0: i64 = 1_600_000_000_000;
@@ -75,8 +75,7 @@ fn dsn_with_missing_database_fails() {
 fn multi_block_select_returns_every_row() {
     let taos = connect(None);
     let db = "cf_q_blocks";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE TABLE {db}.t (ts TIMESTAMP, i INT, s VARCHAR(16), n NCHAR(8))"
     ))
@@ -158,8 +157,7 @@ fn multi_block_select_returns_every_row() {
 fn row_iteration_with_limit_offset() {
     let taos = connect(None);
     let db = "cf_q_limit";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!("CREATE TABLE {db}.t (ts TIMESTAMP, v BIGINT)"))
         .unwrap();
     let values: String = (0..250)
@@ -297,8 +295,7 @@ fn error_message_names_the_bad_token() {
 fn aggregates_and_group_by_tbname() {
     let taos = connect(None);
     let db = "cf_q_agg";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE STABLE {db}.m (ts TIMESTAMP, v INT, f DOUBLE) TAGS (g INT)"
     ))
@@ -388,8 +385,7 @@ fn concurrent_queries_on_one_connection() {
 fn insert_errors_and_partial_update() {
     let taos = connect(None);
     let db = "cf_q_ins";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE TABLE {db}.t (ts TIMESTAMP, a TINYINT, b VARCHAR(4), n NCHAR(2), u TINYINT UNSIGNED)"
     ))
@@ -460,8 +456,7 @@ fn bi_mode_conn_and_interval_windows() {
         .build()
         .unwrap();
     let db = "cf_q_interval";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!("CREATE TABLE {db}.t (ts TIMESTAMP, v INT)"))
         .unwrap();
     // 10 rows 250 ms apart starting on a second boundary: windows of 4, 4, 2 rows.

@@ -112,8 +112,7 @@ fn tbname_and_tags_with_where() {
 fn json_tag_round_trip() {
     let taos = connect(None);
     let db = "cf_types_json";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE STABLE {db}.sj (ts TIMESTAMP, v INT) TAGS (info JSON)"
     ))
@@ -164,8 +163,7 @@ fn precisions_us_and_ns() {
 fn iso_timestamp_literal_with_offset() {
     let taos = connect(None);
     let db = "cf_types_iso";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!("CREATE TABLE {db}.t (ts TIMESTAMP, v INT)"))
         .unwrap();
     // 2023-11-14T22:13:20.123Z == 1700000000123 ms.
@@ -238,8 +236,7 @@ fn deserialize_into_struct() {
 fn long_var_cells_and_null_tags() {
     let taos = connect(None);
     let db = "cf_types_long";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE STABLE {db}.st (ts TIMESTAMP, s VARCHAR(5000), n NCHAR(1000), b VARBINARY(3000)) \
          TAGS (tg VARCHAR(300), ti INT)"

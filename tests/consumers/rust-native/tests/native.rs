@@ -65,8 +65,7 @@ fn multi_block_rows_and_deserialize() {
     const ROWS: i64 = 1_050;
     let taos = connect(None);
     let db = "cn_rs_blocks";
-    taos.exec(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    taos.exec(format!("CREATE DATABASE {db}")).unwrap();
+    fresh_db(&taos, db);
     taos.exec(format!(
         "CREATE TABLE {db}.t (ts TIMESTAMP, v INT, s NCHAR(12))"
     ))
