@@ -23,14 +23,19 @@ fn exec(c: &Connection, sql: &str) {
     c.query(sql, 0).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
-/// db `tq` with super table `st` (ts, v int, s binary(8)) tag t int; 2 child tables with
-/// `per` rows each; topic `tq_topic` AS SELECT ts, v, s FROM st.
-fn setup(h: &DevServerHandle, per: usize) {
+/// A connection to the dev server with the given read timeout in seconds.
+fn connect(h: &DevServerHandle, read_timeout_secs: u64) -> Connection {
     let mut o =
         ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
             .unwrap();
-    o.read_timeout = Duration::from_secs(20);
-    let c = Connection::connect(&o).expect("connect");
+    o.read_timeout = Duration::from_secs(read_timeout_secs);
+    Connection::connect(&o).expect("connect")
+}
+
+/// db `tq` with super table `st` (ts, v int, s binary(8)) tag t int; 2 child tables with
+/// `per` rows each; topic `tq_topic` AS SELECT ts, v, s FROM st.
+fn setup(h: &DevServerHandle, per: usize) {
+    let c = connect(h, 20);
     exec(&c, "create database tq wal_retention_period 86400");
     exec(
         &c,
@@ -145,11 +150,7 @@ fn client_subscribe_rules_match_native() {
     c.subscribe(&t1).unwrap();
     assert_eq!(drain_values(&c).len(), 40);
     // A second topic on c1 only: its rows come, tq_topic's do not come again.
-    let mut o =
-        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
-            .unwrap();
-    o.read_timeout = Duration::from_secs(20);
-    let conn = Connection::connect(&o).unwrap();
+    let conn = connect(&h, 20);
     exec(&conn, "create topic tq_c1 as select ts, v from tq.c1");
     let both = vec!["tq_topic".to_string(), "tq_c1".to_string()];
     c.subscribe(&both).unwrap();
@@ -211,11 +212,7 @@ fn client_commit_message_commits_its_vgroup_at_its_end() {
 #[test]
 fn client_end_offset_is_the_position_after_each_message() {
     let h = server();
-    let mut o =
-        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
-            .unwrap();
-    o.read_timeout = Duration::from_secs(20);
-    let conn = Connection::connect(&o).expect("connect");
+    let conn = connect(&h, 20);
     exec(&conn, "create database te wal_retention_period 86400");
     exec(&conn, "create topic te_topic with meta as database te");
     exec(
@@ -388,11 +385,7 @@ fn c_api_consumes_rows_and_commits() {
 #[ignore = "benchmark; run with --release -- --ignored --nocapture"]
 fn bench_consume_throughput() {
     let h = server();
-    let mut o =
-        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
-            .unwrap();
-    o.read_timeout = Duration::from_secs(60);
-    let c = Connection::connect(&o).expect("connect");
+    let c = connect(&h, 60);
     exec(&c, "create database tb wal_retention_period 86400");
     exec(&c, "create table tb.t (ts timestamp, v int, s binary(16))");
     let (batches, per) = (200, 1000);
@@ -437,11 +430,7 @@ fn bench_consume_throughput() {
 #[ignore = "benchmark; run with --release -- --ignored --nocapture"]
 fn bench_consume_small_messages() {
     let h = server();
-    let mut o =
-        ConnectOptions::from_dsn(&format!("ws://root:taosdata@127.0.0.1:{}", h.addr().port()))
-            .unwrap();
-    o.read_timeout = Duration::from_secs(60);
-    let c = Connection::connect(&o).expect("connect");
+    let c = connect(&h, 60);
     exec(&c, "create database ts wal_retention_period 86400");
     exec(&c, "create stable ts.st (ts timestamp, v int) tags (t int)");
     let tables = 32;
