@@ -24,7 +24,7 @@ use parking_lot::Mutex;
 use taos_wire::error::codes::TSDB_CODE_TSC_STMT_API_ERROR;
 use taos_wire::error::TaosError;
 use taos_wire::json::stmt2::{Stmt2FieldInfo, BIND_TYPE_COL, BIND_TYPE_TAG};
-use taos_wire::stmt2::{is_var_bind_type, Stmt2Field};
+use taos_wire::stmt2::Stmt2Field;
 
 use crate::capi::boundary::{
     cstr_arg, err, ffi_boundary, invalid_para, last_error_str, to_cstring,
@@ -32,9 +32,7 @@ use crate::capi::boundary::{
 use crate::capi::fetch::Cursor;
 use crate::capi::handles::{conn_ref, res_into_raw, Registry, ResHandle, ResKind};
 use crate::capi::misc::put;
-use crate::capi::stmt2::{
-    c_name65, check_type_num, make_field, null_shortcut, read_lengths, read_nulls, sql_arg, Target,
-};
+use crate::capi::stmt2::{c_name65, field_from_raw, sql_arg, RawBind, Target, VarLayout};
 use crate::capi::types::{
     TAOS, TAOS_FIELD_E, TAOS_MULTI_BIND, TAOS_RES, TAOS_STMT, TAOS_STMT_OPTIONS,
 };
@@ -84,64 +82,16 @@ unsafe fn field_from_multi(
     }
     // SAFETY: caller contract.
     let b = unsafe { &*b };
-    // SAFETY: caller contract (is_null holds `num` flags).
-    if let Some(f) = unsafe { null_shortcut(t, b.num, b.is_null, what) } {
-        return f;
-    }
-    let n = check_type_num(b.buffer_type, b.num, what)?;
+    let raw = RawBind {
+        buffer_type: b.buffer_type,
+        buffer: b.buffer,
+        length: b.length,
+        is_null: b.is_null,
+        num: b.num,
+        var_layout: VarLayout::Strided(b.buffer_length),
+    };
     // SAFETY: caller contract.
-    let nulls = unsafe { read_nulls(b.is_null, n) };
-    let mut values: Vec<Option<&[u8]>> = Vec::with_capacity(n);
-    if is_var_bind_type(b.buffer_type) {
-        if b.length.is_null() {
-            return Err(invalid_para(format!(
-                "{what}: length is NULL for a variable-length type"
-            )));
-        }
-        // SAFETY: caller contract (non-NULL, `num` entries, any alignment).
-        let lens = unsafe { read_lengths(b.length, n) };
-        for (r, (&null, &len)) in nulls.iter().zip(&lens).enumerate() {
-            if null {
-                values.push(None);
-                continue;
-            }
-            let len = usize::try_from(len)
-                .map_err(|_| invalid_para(format!("{what}: negative length at row {r}")))?;
-            if n > 1 && len > b.buffer_length {
-                return Err(invalid_para(format!(
-                    "{what}: length {len} at row {r} exceeds buffer_length {}",
-                    b.buffer_length
-                )));
-            }
-            if len > 0 && b.buffer.is_null() {
-                return Err(invalid_para(format!("{what}: buffer is NULL")));
-            }
-            values.push(Some(if len == 0 {
-                &[][..]
-            } else {
-                // SAFETY: row r starts at r * buffer_length in the caller's buffer.
-                unsafe {
-                    std::slice::from_raw_parts(
-                        (b.buffer as *const u8).add(r * b.buffer_length),
-                        len,
-                    )
-                }
-            }));
-        }
-    } else {
-        let size = taos_wire::stmt2::fixed_bind_size(b.buffer_type)
-            .ok_or_else(|| invalid_para(format!("{what}: unsupported buffer_type")))?;
-        if !nulls.iter().all(|&x| x) && b.buffer.is_null() {
-            return Err(invalid_para(format!("{what}: buffer is NULL")));
-        }
-        for (r, &null) in nulls.iter().enumerate() {
-            values.push((!null).then(|| {
-                // SAFETY: dense array of `num` values of the type's size.
-                unsafe { std::slice::from_raw_parts((b.buffer as *const u8).add(r * size), size) }
-            }));
-        }
-    }
-    make_field(b.buffer_type, &values, what)
+    unsafe { field_from_raw(&raw, t, what) }
 }
 
 /// Copies one `TAOS_MULTI_BIND` per target, consecutive in memory.

@@ -257,6 +257,48 @@ pub(crate) unsafe fn field_from_bind2(
     }
     // SAFETY: caller contract.
     let b = unsafe { &*b };
+    let raw = RawBind {
+        buffer_type: b.buffer_type,
+        buffer: b.buffer,
+        length: b.length,
+        is_null: b.is_null,
+        num: b.num,
+        var_layout: VarLayout::Packed,
+    };
+    // SAFETY: caller contract.
+    unsafe { field_from_raw(&raw, t, what) }
+}
+
+/// Where a bind keeps the values of a variable-length column.
+#[derive(Clone, Copy)]
+pub(crate) enum VarLayout {
+    /// `TAOS_STMT2_BIND`: one after another, `length[r]` bytes each.
+    Packed,
+    /// `TAOS_MULTI_BIND`: row `r` at `r * buffer_length`, each at most `buffer_length`
+    /// bytes when there is more than one row.
+    Strided(usize),
+}
+
+/// The fields `TAOS_MULTI_BIND` and `TAOS_STMT2_BIND` share, with their variable layout.
+pub(crate) struct RawBind {
+    pub buffer_type: c_int,
+    pub buffer: *mut c_void,
+    pub length: *mut i32,
+    pub is_null: *mut c_char,
+    pub num: c_int,
+    pub var_layout: VarLayout,
+}
+
+/// Copies one bind (either API) bound to `t` into an owned field: NULL shortcut, type and
+/// count checks, then the values (variable ones as `var_layout` says, fixed ones dense).
+///
+/// # Safety
+/// The pointers of `b` must match its `num`/`length`/`var_layout`.
+pub(crate) unsafe fn field_from_raw(
+    b: &RawBind,
+    t: Target,
+    what: &str,
+) -> Result<Stmt2Field<'static>, TaosError> {
     // SAFETY: caller contract (is_null holds `num` flags).
     if let Some(f) = unsafe { null_shortcut(t, b.num, b.is_null, what) } {
         return f;
@@ -281,22 +323,32 @@ pub(crate) unsafe fn field_from_bind2(
             }
             let len = usize::try_from(len)
                 .map_err(|_| invalid_para(format!("{what}: negative length at row {r}")))?;
+            let start = match b.var_layout {
+                VarLayout::Packed => at,
+                VarLayout::Strided(stride) => {
+                    if n > 1 && len > stride {
+                        return Err(invalid_para(format!(
+                            "{what}: length {len} at row {r} exceeds buffer_length {stride}"
+                        )));
+                    }
+                    r * stride
+                }
+            };
             if len > 0 && b.buffer.is_null() {
                 return Err(invalid_para(format!("{what}: buffer is NULL")));
             }
             values.push(Some(if len == 0 {
                 &[][..]
             } else {
-                // SAFETY: packed values: the caller's buffer holds the sum of the lengths.
-                unsafe { std::slice::from_raw_parts((b.buffer as *const u8).add(at), len) }
+                // SAFETY: caller contract: the value lies at `start` in the caller's buffer.
+                unsafe { std::slice::from_raw_parts((b.buffer as *const u8).add(start), len) }
             }));
             at += len;
         }
     } else {
         let size = fixed_bind_size(b.buffer_type)
             .ok_or_else(|| invalid_para(format!("{what}: unsupported buffer_type")))?;
-        let all_null = nulls.iter().all(|&x| x);
-        if !all_null && b.buffer.is_null() {
+        if !nulls.iter().all(|&x| x) && b.buffer.is_null() {
             return Err(invalid_para(format!("{what}: buffer is NULL")));
         }
         for (r, &null) in nulls.iter().enumerate() {
