@@ -10,7 +10,6 @@ pub mod json;
 pub mod line;
 pub mod md5;
 pub mod naming;
-pub mod sql;
 pub mod telnet;
 pub mod time;
 pub mod types;
