@@ -285,15 +285,7 @@ fn run_query(s: &mut WsSession, action: &str, req_id: u64, sql: &str, start: Ins
                 fields_scales: Some(f.iter().map(|x| x.scale as i64).collect()),
                 ..Default::default()
             };
-            let id = s.next_id();
-            s.results.insert(
-                id,
-                OpenResult {
-                    rs,
-                    pos: 0,
-                    block: None,
-                },
-            );
+            let id = s.open_result(rs);
             wj::QueryReply { id, ..r }
         }
     };

@@ -132,6 +132,20 @@ impl WsSession {
         self.last_id
     }
 
+    /// Keeps `rs` open for fetching under a new id, from its first row.
+    pub fn open_result(&mut self, rs: ResultSet) -> u64 {
+        let id = self.next_id();
+        self.results.insert(
+            id,
+            OpenResult {
+                rs,
+                pos: 0,
+                block: None,
+            },
+        );
+        id
+    }
+
     /// Handles a text frame; never panics (a panicking handler yields an error reply).
     pub fn on_text(&mut self, data: &[u8]) -> Option<Out> {
         let start = Instant::now();

@@ -19,7 +19,7 @@ use super::bind::prepare::{Param, Resolved, Slot};
 use super::bind::Stmt;
 use super::envelope::nullable;
 use super::reply::{json, timing_ns, Out};
-use super::session::{Handled, OpenResult, TextRequest, WsSession};
+use super::session::{Handled, TextRequest, WsSession};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -470,15 +470,7 @@ fn use_result(s: &mut WsSession, a: &Args, start: Instant) -> Result<Out, TaosEr
         fields_scales: Some(f.iter().map(|x| x.scale as i64).collect()),
         ..Default::default()
     };
-    let id = s.next_id();
-    s.results.insert(
-        id,
-        OpenResult {
-            rs,
-            pos: 0,
-            block: None,
-        },
-    );
+    let id = s.open_result(rs);
     Ok(json(&j::StmtUseResultReply {
         result_id: id,
         timing: timing_ns(start),

@@ -17,7 +17,7 @@ use super::bind::prepare::Param;
 use super::bind::{Prepared, TableRows};
 use super::envelope::nullable;
 use super::reply::{json, timing_ns, Out};
-use super::session::{Handled, OpenResult, TextRequest, WsSession};
+use super::session::{Handled, TextRequest, WsSession};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -447,15 +447,7 @@ fn result(s: &mut WsSession, req: &TextRequest) -> Out {
         fields_scales: Some(f.iter().map(|x| x.scale as i64).collect()),
         ..Default::default()
     };
-    let id = s.next_id();
-    s.results.insert(
-        id,
-        OpenResult {
-            rs,
-            pos: 0,
-            block: None,
-        },
-    );
+    let id = s.open_result(rs);
     json(&j::Stmt2ResultReply {
         id,
         timing: timing_ns(req.start),
