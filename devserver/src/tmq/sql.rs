@@ -101,6 +101,20 @@ impl Cur<'_> {
         }
         hit
     }
+    /// Takes the keywords `words` when the first one is next (the rest must follow); whether
+    /// they were there.
+    fn eat_clause(&mut self, words: &[&str]) -> Result<bool, TaosError> {
+        let Some((first, rest)) = words.split_first() else {
+            return Ok(false);
+        };
+        if !self.eat(first) {
+            return Ok(false);
+        }
+        for w in rest {
+            self.expect(w)?;
+        }
+        Ok(true)
+    }
     fn pos(&self) -> usize {
         self.toks.get(self.i).map_or(self.sql.len(), |t| t.pos)
     }
@@ -191,13 +205,7 @@ fn has_func(e: &Expr) -> bool {
 
 fn create_topic(e: &Engine, s: &Session, sql: &str, toks: &[Token]) -> Result<Outcome, TaosError> {
     let mut c = Cur { sql, toks, i: 2 };
-    let if_not_exists = if c.eat("if") {
-        c.expect("not")?;
-        c.expect("exists")?;
-        true
-    } else {
-        false
-    };
+    let if_not_exists = c.eat_clause(&["if", "not", "exists"])?;
     let name = c.name()?;
     let with_meta = if c.eat("with") {
         c.expect("meta")?;
@@ -301,12 +309,7 @@ fn drop_topic(e: &Engine, toks: &[Token]) -> Result<Outcome, TaosError> {
         toks,
         i: 2,
     };
-    let if_exists = if c.eat("if") {
-        c.expect("exists")?;
-        true
-    } else {
-        false
-    };
+    let if_exists = c.eat_clause(&["if", "exists"])?;
     let force = c.eat("force");
     let name = c.name()?;
     if !c.at_end() {
@@ -343,12 +346,7 @@ fn drop_group(e: &Engine, toks: &[Token]) -> Result<Outcome, TaosError> {
         toks,
         i: 3,
     };
-    let if_exists = if c.eat("if") {
-        c.expect("exists")?;
-        true
-    } else {
-        false
-    };
+    let if_exists = c.eat_clause(&["if", "exists"])?;
     let force = c.eat("force");
     let group = c.name()?;
     c.expect("on")?;
